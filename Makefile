@@ -1,0 +1,56 @@
+# Quick start: `make demo` then `make test`. Everything runs from the project's .venv.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DEV_STAMP := $(VENV)/.installed-dev
+
+.PHONY: demo test check validate examples pytest docs docs-build lint clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): $(BIN)/python pyproject.toml
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(DEV_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+## demo: install into .venv and scan the example app (findings are the point: exit 1 is expected)
+demo: $(STAMP)
+	@echo "\$$ fastpolicy scan examples/"
+	@$(BIN)/fastpolicy scan examples/; rc=$$?; \
+	if [ $$rc -eq 1 ]; then echo "\nfastpolicy found the violations planted in examples/ (exit code 1 = findings)."; \
+	else echo "unexpected exit code $$rc"; exit 1; fi
+
+## test: validate the catalogue, run every example, pytest, and build the site strictly
+test: $(DEV_STAMP)
+	$(BIN)/fastpolicy validate
+	$(BIN)/fastpolicy test
+	$(BIN)/python -m pytest -q
+	$(BIN)/mkdocs build --strict --quiet
+
+validate: $(STAMP)
+	$(BIN)/fastpolicy validate
+
+examples: $(STAMP)
+	$(BIN)/fastpolicy test
+
+pytest: $(DEV_STAMP)
+	$(BIN)/python -m pytest -q
+
+docs-build: $(DEV_STAMP)
+	$(BIN)/mkdocs build --strict
+
+## docs: serve the catalogue site on http://127.0.0.1:8000
+docs: $(DEV_STAMP)
+	$(BIN)/mkdocs serve
+
+lint: $(DEV_STAMP)
+	$(BIN)/ruff check engine tests
+
+clean:
+	rm -rf build .pytest_cache

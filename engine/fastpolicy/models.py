@@ -1,0 +1,164 @@
+"""Plain immutable models: policy records, examples, relations, findings and scan results."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+SEVERITIES = ("critical", "high", "medium", "low", "info")
+LEVELS = ("MUST", "MUST NOT", "SHOULD", "SHOULD NOT")
+CHECK_KINDS = ("pattern", "project", "manual")
+RELATION_TYPES = ("requires", "related", "conflicts", "refines")
+
+
+def severity_rank(severity: str) -> int:
+    """0 for critical … 4 for info: lower is more severe."""
+    return SEVERITIES.index(severity)
+
+
+@dataclass(frozen=True)
+class Relation:
+    type: str
+    target: str
+    note: str
+
+
+@dataclass(frozen=True)
+class Example:
+    index: int
+    kind: str  # bad | good
+    language: str
+    code: str
+    title: str = ""
+    filename: str = ""
+
+
+@dataclass(frozen=True)
+class Check:
+    kind: str  # pattern | project | manual
+    languages: tuple[str, ...] = ()
+    paths: Mapping[str, Any] = field(default_factory=dict)
+    message: str = ""
+    rule: Mapping[str, Any] = field(default_factory=dict)
+    fix: str = ""
+    condition: str = ""
+    reason: str = ""
+    questions: tuple[str, ...] = ()
+
+    @property
+    def automated(self) -> bool:
+        return self.kind != "manual"
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    prefix: str
+    title: str
+    description: str = ""
+    seed_section: int | None = None
+
+
+@dataclass(frozen=True)
+class SeedRule:
+    number: str  # S2.10
+    section: int
+    section_title: str
+    topic: str
+    opens: str
+
+
+@dataclass(frozen=True)
+class Policy:
+    id: str
+    name: str
+    title: str
+    section: str
+    topic: str
+    level: str
+    severity: str
+    seed: tuple[str, ...]
+    statement: str
+    rationale: str
+    references: tuple[tuple[str, str], ...]
+    relations: tuple[Relation, ...]
+    check: Check
+    examples: tuple[Example, ...]
+    path: str
+    origin: str  # "builtin" or the organization folder it came from
+    owasp: tuple[str, ...] = ()
+    cwe: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()
+    deployment: str = ""
+    seed_verdict: str = ""
+    seed_note: str = ""
+    limitations: tuple[str, ...] = ()
+    lines: Mapping[str, int] = field(default_factory=dict, compare=False, repr=False)
+
+    def line_of(self, *keys: str | int) -> int:
+        """Line of a nested key (e.g. 'examples', 0) in the record's file; 1 when unknown."""
+        probe = tuple(keys)
+        while probe:
+            dotted = ".".join(str(k) for k in probe)
+            if dotted in self.lines:
+                return self.lines[dotted]
+            probe = probe[:-1]
+        return 1
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One finding; its fields are exactly those of the JSON output."""
+
+    rule_id: str
+    name: str
+    title: str
+    severity: str
+    seed: tuple[str, ...]
+    path: str
+    line: int
+    end_line: int
+    column: int
+    message: str
+    code: str
+    url: str
+
+    def sort_key(self) -> tuple[str, int, int, str]:
+        return (self.path, self.line, self.column, self.rule_id)
+
+
+@dataclass(frozen=True)
+class ScanError:
+    """Something that kept (part of) the scan from running: rendered, never hidden."""
+
+    kind: str  # rule-error | fatal | unparsed | partial-parse | timeout | out-of-memory | too-large
+    level: str  # error (the scan is incomplete) | warning (findings still valid)
+    message: str
+    path: str = ""
+    line: int = 0
+    rule_id: str = ""
+
+    def sort_key(self) -> tuple[str, int, str, str, str]:
+        return (self.path, self.line, self.rule_id, self.kind, self.message)
+
+
+@dataclass(frozen=True)
+class ScanResult:
+    findings: tuple[Finding, ...]
+    errors: tuple[ScanError, ...]
+    files_scanned: int
+    rules_run: int
+    suppressed: int = 0
+    below_threshold: int = 0
+    skipped_rules: tuple[str, ...] = ()
+
+    @property
+    def complete(self) -> bool:
+        return not any(e.level == "error" for e in self.errors)
+
+    def counts(self) -> dict[str, int]:
+        counts = {s: 0 for s in SEVERITIES}
+        for f in self.findings:
+            counts[f.severity] += 1
+        return counts

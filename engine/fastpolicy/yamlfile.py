@@ -9,6 +9,9 @@ import yaml
 
 from .errors import Problem
 
+# libyaml when available: 20x faster, same nodes and marks
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 
 class YamlProblem(Exception):
     def __init__(self, problem: Problem) -> None:
@@ -24,7 +27,11 @@ def read_yaml(path: Path, display: str) -> tuple[Any, dict[str, int]]:
     except (OSError, UnicodeDecodeError) as exc:
         raise YamlProblem(Problem(display, 0, f"cannot read file: {exc}")) from exc
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        try:
+            node = yaml.compose(text, Loader=_LOADER)
+        except yaml.YAMLError:
+            # re-parse with the pure-Python parser: its messages are clearer and the same everywhere
+            node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 0

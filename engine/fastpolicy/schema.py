@@ -67,6 +67,12 @@ def _sentence(error: jsonschema.ValidationError) -> str:
         kind = error.validator_value.get("properties", {}).get("kind", {}).get("const")
         if kind:
             return f"needs at least one '{kind}' example"
+    if error.validator == "type":
+        names = {dict: "a mapping", list: "a list", str: "a string", bool: "a boolean", int: "a number", float: "a number", type(None): "nothing"}
+        got = names.get(type(error.instance), type(error.instance).__name__)
+        expected = error.validator_value if isinstance(error.validator_value, str) else " or ".join(error.validator_value)
+        hint = " (an unquoted ': ' makes YAML read a mapping: quote the text)" if expected == "string" and isinstance(error.instance, dict) else ""
+        return f"expected {expected}, found {got}{hint}"
     if error.validator == "propertyNames":
         return f"{error.instance!r} is not a semgrep matching operator"
     return error.message

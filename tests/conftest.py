@@ -25,3 +25,6 @@ def run_cli(*args: str, cwd: Path | None = None, env: dict[str, str] | None = No
 @pytest.fixture
 def cli():
     return run_cli
+
+# the fixture apps carry their own (deliberately bad) tests: they are scan targets, not our tests
+collect_ignore_glob = ["fixtures/*"]

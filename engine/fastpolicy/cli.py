@@ -13,6 +13,7 @@ import typer
 from rich.console import Console
 
 from . import __version__
+from .cli_docs import docs_app
 from .errors import EXIT_FINDINGS, EXIT_OK, EXIT_SCAN_FAILED, FastpolicyError
 from .models import ScanResult
 
@@ -228,6 +229,7 @@ def graph(
     return EXIT_OK
 
 
+app.add_typer(docs_app, name="docs")
 
 
 def _version(value: bool) -> None:

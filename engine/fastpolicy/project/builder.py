@@ -1,0 +1,158 @@
+"""Build the project model once per scan, from the files of the scanned roots (Python via `ast`, the rest via their own parsers)."""
+
+from __future__ import annotations
+
+import ast
+import re
+import warnings
+from collections.abc import Mapping, Sequence
+from pathlib import Path, PurePosixPath
+
+from . import deployment as deployment_mod
+from . import launches as launch_mod
+from .dependencies import is_dependency_file, read_dependencies
+from .facts import FileRole, Launch, Location, ModelProblem, ProjectModel, Setting
+from .modules import Module, ModuleIndex, module_name
+from .roles import classify
+from .routes import RouteGraph, StringResolver
+from .settings import ENV_FILE, env_settings, python_settings
+
+# files the model reads beside those the rules read (documented in site/reference/project-model.md)
+MODEL_GLOBS = ("*.py", "*.pyi", "*.yaml", "*.yml", "Dockerfile", "Dockerfile.*", "*.Dockerfile", "*.dockerfile", "Containerfile",
+               "pyproject.toml", "setup.cfg", "setup.py", "Pipfile", "Pipfile.lock", "uv.lock", "poetry.lock", "pdm.lock",
+               "requirements*.txt", "requirements*.in", "*requirements*.txt", ".env", ".env.*", "*.env", "env.example", "env.sample",
+               "Procfile", "*.service", "supervisord*.conf", "*.supervisor.conf", "*.sh", "entrypoint*", "start*", "docker-entrypoint*")
+_NO_ROUTES = {"tests", "migrations", "generated", "vendored", "docs"}
+MAX_PY_BYTES = 1_000_000
+
+
+def _read(path: str) -> str | None:
+    try:
+        return Path(path).read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+
+
+def build_model(files: Sequence[str], *, roots: Sequence[str] = (".",), role_overrides: Mapping[str, Sequence[str]] | None = None,
+                deployment: str | None = None) -> ProjectModel:
+    """`files` are paths as the scan shows them (readable from the working directory)."""
+    problems: list[ModelProblem] = []
+    roles: list[FileRole] = []
+    modules: list[Module] = []
+    texts: dict[str, str] = {}
+    for path in sorted(set(files)):
+        text = _read(path)
+        if text is None:
+            problems.append(ModelProblem(Location(path, 0), "could not read the file for the project model"))
+            continue
+        texts[path] = text
+        rel = _relative(path, roots)
+        role = classify(rel, text[:4096], role_overrides)
+        roles.append(FileRole(path, role.role, role.reason))
+        if path.endswith((".py", ".pyi")) and role.role not in ("generated", "vendored") and len(text) <= MAX_PY_BYTES:
+            try:
+                tree = parse_python(text, path)
+            except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
+                line = getattr(exc, "lineno", 0) or 0
+                problems.append(ModelProblem(Location(path, line), f"Python's parser cannot read this file for the project model: {getattr(exc, 'msg', exc)}"))
+                continue
+            name, is_package = module_name(rel)
+            modules.append(Module(name, path, tree, is_package))
+    role_of = {r.path: r.role for r in roles}
+    index = ModuleIndex(modules)
+    settings: list[Setting] = python_settings(index)
+    launches: list[Launch] = []
+    k8s: list[Location] = []
+    for path, text in texts.items():
+        name = PurePosixPath(path).name
+        if ENV_FILE.match(name):
+            settings += env_settings(Path("."), path)
+        elif name.endswith((".yaml", ".yml")):
+            found, env, kinds = _yaml(path, text, problems)
+            launches += found
+            settings += env
+            k8s += kinds
+        elif not name.endswith((".py", ".pyi")) and not is_dependency_file(name) and launch_mod.is_launch_file(name):
+            found, more = launch_mod.read(Path("."), path, text)
+            launches += found
+            problems += more
+    for module in modules:
+        if PurePosixPath(module.path).name.startswith("gunicorn") or role_of.get(module.path) == "infrastructure":
+            launches += launch_mod.gunicorn_config(module)
+        elif role_of.get(module.path) not in _NO_ROUTES:
+            launches += launch_mod.python_runs(module)
+    dependencies, dep_problems = read_dependencies(Path("."), [p for p in texts if is_dependency_file(PurePosixPath(p).name)])
+    problems += dep_problems
+    by_name: dict[str, list[object]] = {}
+    for s in settings:
+        by_name.setdefault(s.name, []).append(s.value)
+    route_index = ModuleIndex([m for m in modules if role_of.get(m.path) not in _NO_ROUTES])
+    graph = RouteGraph(route_index, StringResolver(route_index, by_name))
+    graph.collect()
+    model = ProjectModel(
+        root=",".join(roots), roles=tuple(roles), dependencies=dependencies, apps=tuple(graph.apps(_app_keys(launches))),
+        routes=tuple(graph.routes()), launches=tuple(sorted(launches, key=lambda x: (x.source.path, x.source.line, x.server))),
+        settings=tuple(sorted(settings, key=lambda s: (s.location.path, s.location.line, s.name))),
+        deployment=deployment_mod.detect(k8s, launches, list(texts), deployment),
+        problems=tuple(sorted(problems, key=lambda p: (p.location.path, p.location.line))),
+        _role_index=role_of)
+    return model
+
+
+_PEP758 = re.compile(r"^(\s*except\*?\s+)([^():\n]+,[^():\n]+):", re.M)
+
+
+def parse_python(text: str, path: str) -> ast.Module:
+    """`ast.parse`, also for Python 3.14's unparenthesized `except A, B:` (PEP 758) on an older interpreter."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            return ast.parse(text, filename=path)
+        except SyntaxError as exc:
+            if "parenthesized" not in str(exc.msg):
+                raise
+            return ast.parse(_PEP758.sub(r"\1(\2):", text), filename=path)
+
+
+def _app_keys(launches: Sequence[Launch]) -> set[str]:
+    """`app.main:app` -> "app.main:app" (module:variable), the form app ids take."""
+    keys = set()
+    for launch in launches:
+        target = launch.target.strip("'\"")
+        if ":" in target:
+            module, _, var = target.partition(":")
+            keys.add(f"{module.replace('/', '.').removesuffix('.py')}:{var.split('(')[0]}")
+    return keys
+
+
+def _relative(path: str, roots: Sequence[str]) -> str:
+    """The path inside the scanned root that holds it (roles and module names are judged from there)."""
+    pure = PurePosixPath(path)
+    for root in sorted(roots, key=len, reverse=True):
+        base = PurePosixPath(root)
+        if root in (".", "") or base == pure:
+            continue
+        try:
+            return str(pure.relative_to(base))
+        except ValueError:
+            continue
+    return str(pure)
+
+
+def _yaml(path: str, text: str, problems: list[ModelProblem]) -> tuple[list[Launch], list[Setting], list[Location]]:
+    import yaml
+
+    if "{{" in text:  # a Helm/Jinja template is not YAML until rendered
+        return [], [], ([Location(path, 1)] if "kind:" in text and "containers" in text else [])
+    try:
+        docs = list(yaml.load_all(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        problems.append(ModelProblem(Location(path, (mark.line + 1) if mark else 0), f"could not read YAML for the project model: {getattr(exc, 'problem', exc)}"))
+        return [], [], []
+    except (RecursionError, ValueError, TypeError) as exc:
+        problems.append(ModelProblem(Location(path, 0), f"could not read YAML for the project model: {exc}"))
+        return [], [], []
+    kinds = [Location(path, 1) for d in docs if isinstance(d, dict) and d.get("kind") in deployment_mod.K8S_KINDS and "apiVersion" in d]
+    launches, env = launch_mod.yaml_documents(path, text, docs)
+    return launches, env, kinds

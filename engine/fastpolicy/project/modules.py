@@ -1,0 +1,153 @@
+"""The project's own Python modules: dotted names, imports, and resolving a name to where it is defined, across files."""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+
+MAX_HOPS = 8
+
+
+@dataclass
+class Module:
+    name: str  # dotted, from the path
+    path: str
+    tree: ast.Module
+    is_package: bool
+    imports: dict[str, tuple[str, str]] = field(default_factory=dict)  # local -> (module, attribute or "")
+    defs: dict[str, ast.AST] = field(default_factory=dict)  # top-level name -> its def/class/assigned value
+
+    @property
+    def package(self) -> str:
+        return self.name if self.is_package else self.name.rpartition(".")[0]
+
+
+def module_name(path: str) -> tuple[str, bool]:
+    parts = list(PurePosixPath(path).with_suffix("").parts)
+    is_package = parts[-1] == "__init__"
+    if is_package:
+        parts = parts[:-1]
+    return ".".join(p.replace("-", "_") for p in parts), is_package
+
+
+class ModuleIndex:
+    """All parsed modules, with import resolution by dotted-name suffix (projects are scanned from any folder)."""
+
+    def __init__(self, modules: list[Module]) -> None:
+        self.modules = {m.name: m for m in modules}
+        self._by_suffix: dict[str, list[str]] = {}
+        for m in modules:
+            parts = m.name.split(".")
+            for i in range(len(parts)):
+                self._by_suffix.setdefault(".".join(parts[i:]), []).append(m.name)
+        for m in modules:
+            _collect(m)
+
+    def find(self, dotted: str, near: str = "") -> Module | None:
+        if dotted in self.modules:
+            return self.modules[dotted]
+        candidates = self._by_suffix.get(dotted, [])
+        if not candidates:
+            return None
+        return self.modules[max(sorted(candidates), key=lambda c: (_common(c, near), -len(c)))]
+
+    def resolve(self, module: Module, expr: ast.AST, hops: int = 0) -> tuple[Module, str] | Module | None:
+        """(module, name) where `expr` is defined, a Module when it names one, None when it leaves the project."""
+        if hops > MAX_HOPS:
+            return None
+        if isinstance(expr, ast.Name):
+            if expr.id in module.defs:
+                return (module, expr.id)
+            if expr.id in module.imports:
+                target, attr = module.imports[expr.id]
+                if not attr:
+                    return self.find(target, module.name)
+                sub = self.find(f"{target}.{attr}", module.name)
+                if sub is not None and sub.name.endswith(attr):
+                    return sub
+                owner = self.find(target, module.name)
+                if owner is None:
+                    return None
+                return self.resolve(owner, ast.Name(id=attr), hops + 1)
+            return None
+        if isinstance(expr, ast.Attribute):
+            base = self.resolve(module, expr.value, hops + 1)
+            if isinstance(base, Module):
+                sub = self.find(f"{base.name}.{expr.attr}", base.name)
+                if sub is not None and sub.name == f"{base.name}.{expr.attr}":
+                    return sub
+                return self.resolve(base, ast.Name(id=expr.attr), hops + 1)
+        return None
+
+
+def absolute(module: Module, node: ast.ImportFrom) -> str:
+    """The absolute dotted name an import (relative or not) refers to."""
+    if not node.level:
+        return node.module or ""
+    base = module.package.split(".") if module.package else []
+    base = base[: len(base) - (node.level - 1)] if node.level > 1 else base
+    return ".".join([*base, *([node.module] if node.module else [])])
+
+
+def _common(a: str, b: str) -> int:
+    n = 0
+    for x, y in zip(a.split("."), b.split("."), strict=False):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
+def _collect(module: Module) -> None:
+    for node in module.tree.body:
+        for stmt in _flatten(node):
+            if isinstance(stmt, ast.Import):
+                for alias in stmt.names:
+                    if alias.asname:
+                        module.imports[alias.asname] = (alias.name, "")
+                    else:
+                        module.imports[alias.name.split(".")[0]] = (alias.name.split(".")[0], "")
+            elif isinstance(stmt, ast.ImportFrom):
+                source = absolute(module, stmt)
+                for alias in stmt.names:
+                    if alias.name != "*":
+                        module.imports[alias.asname or alias.name] = (source, alias.name)
+            elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                module.defs[stmt.name] = stmt
+            elif isinstance(stmt, ast.Assign):
+                for target in stmt.targets:
+                    if isinstance(target, ast.Name):
+                        module.defs[target.id] = stmt.value
+            elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and stmt.value is not None:
+                module.defs[stmt.target.id] = stmt.value
+
+
+def _flatten(node: ast.stmt) -> list[ast.stmt]:
+    """Top-level statements, looking into `if`/`try` blocks (TYPE_CHECKING guards, optional imports)."""
+    if isinstance(node, ast.If):
+        return [s for child in (*node.body, *node.orelse) for s in _flatten(child)]
+    if isinstance(node, ast.Try):
+        return [s for child in (*node.body, *node.orelse, *node.finalbody, *(h for x in node.handlers for h in x.body)) for s in _flatten(child)]
+    return [node]
+
+
+def call_name(node: ast.AST) -> str:
+    """The last name of a call's function: `fastapi.Depends(...)` -> "Depends"."""
+    func = node.func if isinstance(node, ast.Call) else node
+    if isinstance(func, ast.Name):
+        return func.id
+    if isinstance(func, ast.Attribute):
+        return func.attr
+    if isinstance(func, ast.Call):
+        return call_name(func)
+    if isinstance(func, ast.Subscript):
+        return call_name(func.value)
+    return ""
+
+
+def keyword(call: ast.Call, name: str) -> ast.AST | None:
+    for kw in call.keywords:
+        if kw.arg == name:
+            return kw.value
+    return None

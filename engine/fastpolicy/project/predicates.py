@@ -1,0 +1,145 @@
+"""What a record may ask of the project model: roles, package versions, route, launch and setting predicates (all declarative YAML)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from .dependencies import may_satisfy
+from .facts import Launch, Location, ProjectModel, Route, Setting
+
+PYTHON_DEFAULT_ROLES = ("app", "settings")
+OTHER_DEFAULT_ROLES = ("app", "settings", "infrastructure")
+
+
+def default_roles(languages: Sequence[str]) -> tuple[str, ...]:
+    return PYTHON_DEFAULT_ROLES if set(languages) <= {"python"} else OTHER_DEFAULT_ROLES
+
+
+def packages_hold(model: ProjectModel, conditions: Iterable[Mapping[str, Any]]) -> tuple[bool, str]:
+    """Whether every version condition holds; the reason names the deciding dependency."""
+    for cond in conditions:
+        dep = model.dependency(str(cond["name"]))
+        verdict = may_satisfy(dep, str(cond["version"]))
+        if verdict is None:
+            if cond.get("when_unknown", "apply") == "skip":
+                return False, f"{cond['name']} version unknown"
+            continue
+        if not verdict:
+            where = f"{dep.locked} locked" if dep and dep.locked else f"{dep.specifier}" if dep else ""
+            return False, f"{cond['name']} {where} does not satisfy {cond['version']} ({dep.source if dep else ''})"
+    return True, ""
+
+
+def _search(pattern: str | None, texts: Iterable[str]) -> bool:
+    return pattern is not None and any(re.search(pattern, t) for t in texts)
+
+
+def route_matches(route: Route, spec: Mapping[str, Any]) -> bool:
+    """Every key given must hold (keys are documented in the record schema's routePredicate)."""
+    paths = route.effective_paths or (route.path,)
+    if "methods" in spec and not set(m.upper() for m in spec["methods"]) & set(route.methods or ("GET",)):
+        return False
+    if "path_matches" in spec and not _search(spec["path_matches"], paths):
+        return False
+    if "path_not_matches" in spec and all(re.search(spec["path_not_matches"], p) for p in paths):
+        return False
+    if spec.get("resolved_path_only") and all("<" in p for p in paths):
+        return False
+    names = route.dependency_names()
+    if "has_dependency" in spec and not _search(spec["has_dependency"], names):
+        return False
+    if "lacks_dependency" in spec and _search(spec["lacks_dependency"], names):
+        return False
+    if "takes" in spec and not _search(spec["takes"], route.params):
+        return False
+    if "not_takes" in spec and _search(spec["not_takes"], route.params):
+        return False
+    if "handler_matches" in spec and not re.search(spec["handler_matches"], route.handler):
+        return False
+    if "response_model" in spec and (spec["response_model"] == "present") != bool(route.response_model):
+        return False
+    if spec.get("served_only") and not route.apps:
+        return False
+    return True
+
+
+def _number(text: str) -> float | None:
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
+def option_matches(launch: Launch, spec: Mapping[str, Any]) -> bool:
+    if "servers" in spec and launch.server not in spec["servers"]:
+        return False
+    if "sources" in spec and launch.kind not in spec["sources"]:
+        return False
+    if "worker_class_matches" in spec and not re.search(spec["worker_class_matches"], launch.option("worker_class") or ""):
+        return False
+    name = spec.get("option")
+    if name is None:
+        return True
+    value = launch.option(name)
+    test = spec.get("is", "present")
+    if test == "present":
+        return value is not None
+    if test == "absent":
+        return value is None
+    if value is None:
+        return False
+    if test == "matches":
+        return re.search(str(spec["value"]), value) is not None
+    number = _number(value)
+    if test == "computed":
+        return number is None
+    if number is None:
+        return False
+    return number > float(spec["value"]) if test == "above" else number < float(spec["value"]) if test == "below" else number == float(spec["value"])
+
+
+_UNIT_SECONDS = {"seconds": 1, "secs": 1, "sec": 1, "minutes": 60, "mins": 60, "min": 60, "hours": 3600, "hrs": 3600, "hour": 3600,
+                 "days": 86400, "day": 86400, "weeks": 604800}
+
+
+def seconds(setting: Setting) -> float | None:
+    """A duration setting in seconds, from the unit its name ends with (`ACCESS_TOKEN_EXPIRE_MINUTES`)."""
+    value = setting.value
+    if isinstance(value, str):
+        value = _number(value)
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        return None
+    unit = setting.name.lower().rsplit("_", 1)[-1]
+    return float(value) * _UNIT_SECONDS.get(unit, 0) if unit in _UNIT_SECONDS else None
+
+
+def setting_matches(setting: Setting, spec: Mapping[str, Any]) -> bool:
+    if not re.search(spec["name"], setting.name):
+        return False
+    if "kinds" in spec and setting.kind not in spec["kinds"]:
+        return False
+    if "value_matches" in spec and not re.search(spec["value_matches"], _text(setting.value) if setting.value is not None else setting.text):
+        return False
+    if "seconds_above" in spec:
+        duration = seconds(setting)
+        if duration is None or duration <= float(spec["seconds_above"]):
+            return False
+    return True
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, (list, tuple, set)):
+        return " ".join(_text(v) for v in value)
+    return str(value)
+
+
+@dataclass(frozen=True)
+class ModelHit:
+    """A model-decided finding: where it sits and what to say beyond the record's message."""
+
+    location: Location
+    detail: str
+    end_line: int = 0

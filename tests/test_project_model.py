@@ -1,0 +1,124 @@
+"""The project model on its own: command lines, versions, roles, and the route graph of a multi-file fixture app."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES
+from fastpolicy.project import build_model, commands
+from fastpolicy.project.dependencies import Dependency, may_satisfy, poetry_to_pep440
+from fastpolicy.project.facts import Location
+from fastpolicy.project.roles import classify
+
+APP = FIXTURES / "apps" / "project-model"
+
+
+@pytest.mark.parametrize(
+    ("command", "server", "target", "options"),
+    [
+        ('["uvicorn", "app.main:app", "--host", "0.0.0.0", "--workers=4"]', "uvicorn", "app.main:app", {"host": "0.0.0.0", "workers": "4"}),
+        ("gunicorn -w4 -k uvicorn_worker.UvicornWorker --graceful-timeout 90 --keep-alive 5 app.main:app", "gunicorn", "app.main:app",
+         {"workers": "4", "worker_class": "uvicorn_worker.UvicornWorker", "graceful_timeout": "90", "keep_alive": "5"}),
+        ('sh -c "alembic upgrade head && exec uvicorn app.main:app --reload"', "uvicorn", "app.main:app", {"reload": ""}),
+        ("python -m uvicorn app.main:app --timeout-graceful-shutdown=20 --timeout-keep-alive 65", "uvicorn", "app.main:app",
+         {"graceful_timeout": "20", "keep_alive": "65"}),
+        ("fastapi dev app/main.py", "fastapi", "app/main.py", {"reload": ""}),
+        ("poetry run gunicorn --workers=8 app:app", "gunicorn", "app:app", {"workers": "8"}),
+    ],
+)
+def test_command_lines_normalize_to_one_option_vocabulary(command: str, server: str, target: str, options: dict[str, str]) -> None:
+    assert commands.parse(command) == [(server, target, options)]
+
+
+@pytest.mark.parametrize("command", ["celery -A app worker", "echo uvicorn is great", "fastapi --version", "pytest -x"])
+def test_commands_that_start_no_server_are_not_launches(command: str) -> None:
+    assert commands.parse(command) == []
+
+
+def test_poetry_constraints_become_pep440() -> None:
+    assert poetry_to_pep440("^0.32.0") == ">=0.32.0,<0.33"
+    assert poetry_to_pep440("^1.10") == ">=1.10,<2"
+    assert poetry_to_pep440("~2.1") == ">=2.1,<2.2"
+    assert poetry_to_pep440("1.4.*") == "==1.4.*"
+
+
+@pytest.mark.parametrize(
+    ("specifier", "locked", "condition", "verdict"),
+    [
+        ("<2,>=1.10", "", ">=2", False),
+        (">=1.10", "", ">=2", True),
+        ("", "1.10.13", ">=2", False),
+        ("", "2.7.1", ">=2", True),
+        ("==1.4.*", "", ">=2.0", False),
+        (">=0.27,<0.28", "", ">=0.28", False),
+        ("", "", ">=2", None),
+    ],
+)
+def test_version_conditions(specifier: str, locked: str, condition: str, verdict: bool | None) -> None:
+    dep = Dependency("pydantic", specifier, locked, Location("pyproject.toml", 1)) if specifier or locked else None
+    assert may_satisfy(dep, condition) is verdict
+
+
+@pytest.mark.parametrize(
+    ("path", "head", "role"),
+    [
+        ("app/proto/item_pb2.pyi", "", "generated"),
+        ("migrations/versions/0001_init.py", "revision = '1'", "migrations"),
+        ("service/alembic/env.py", "from alembic import context", "migrations"),
+        ("test/test_api.py", "", "tests"),
+        ("src/pkg/tests/helpers.py", "", "tests"),
+        ("scripts/seed.py", "import typer", "scripts"),
+        ("app/core/config.py", "class Settings(BaseSettings): ...", "settings"),
+        ("app/routes/users.py", "router = APIRouter()", "app"),
+        ("third_party/client/api.py", "", "vendored"),
+        ("k8s/deployment.yaml", "", "infrastructure"),
+    ],
+)
+def test_file_roles(path: str, head: str, role: str) -> None:
+    assert classify(path, head).role == role
+
+
+def test_configured_roles_win() -> None:
+    assert classify("app/routes/users.py", "", {"generated": ["app/routes/**"]}).role == "generated"
+
+
+@pytest.fixture(scope="module")
+def model():  # type: ignore[no-untyped-def]
+    cwd = os.getcwd()
+    os.chdir(APP)
+    try:
+        files = sorted(str(p.relative_to(APP)) for p in Path(".").resolve().rglob("*") if p.is_file())
+        return build_model(files, roots=["."])
+    finally:
+        os.chdir(cwd)
+
+
+def test_routes_carry_composed_paths_and_inherited_dependencies(model) -> None:  # type: ignore[no-untyped-def]
+    routes = {(r.location.path, r.location.line): r for r in model.routes}
+    items = routes[("app/items/views.py", 8)]
+    assert items.effective_paths == ("/api/v1/items/{item_id}",)  # settings.API_PREFIX + include + router prefix + path
+    assert "check_account_exists" in items.dependency_names() and "get_current_user" in items.dependency_names()
+    report = routes[("app/admin/controllers.py", 14)]
+    assert "get_current_user" in report.dependency_names()  # a controller base-class attribute
+    assert len([r for r in model.routes if r.location.path == "app/admin/controllers.py"]) == 1
+    public = routes[("app/api/public.py", 8)]
+    assert not [n for n in public.dependency_names() if "user" in n or "account" in n]
+    assert routes[("app/internal.py", 9)].effective_paths == ("/stock/{sku}",)
+
+
+def test_launches_settings_versions_and_deployment(model) -> None:  # type: ignore[no-untyped-def]
+    docker = next(x for x in model.launches if x.kind == "dockerfile")
+    assert (docker.server, docker.option("workers")) == ("uvicorn", "4")
+    conf = next(x for x in model.launches if x.kind == "gunicorn-config")
+    assert conf.option("graceful_timeout") == "120" and conf.option("workers") == "multiprocessing.cpu_count() * 2 + 1"
+    ttl = model.setting("ACCESS_TOKEN_EXPIRE_MINUTES")[0]
+    assert ttl.value == 525600 and ttl.kind == "settings-default"
+    assert model.dependency("Pydantic").specifier == "<2,>=1.10"
+    assert model.deployment.kind == "kubernetes" and str(model.deployment.evidence[0]) == "k8s/deployment.yaml:1"
+    assert model.role_of("app/proto/item_pb2.pyi") == "generated"
+    assert model.role_of("migrations/versions/0001_create_items.py") == "migrations"
+    served = {a.id: a.served for a in model.apps}
+    assert served == {"app.main:app": True, "app.internal:internal": False}

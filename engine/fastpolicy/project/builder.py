@@ -139,13 +139,31 @@ def _relative(path: str, roots: Sequence[str]) -> str:
     return str(pure)
 
 
+_YAML_BUDGET = 200_000  # nodes per file, aliases counted each time they are expanded
+
+
+def _plain(node: object, budget: list[int], depth: int = 0) -> object:
+    """A composed YAML node as plain data, every scalar a string: no tag is constructed, so no tag can fail or run code."""
+    import yaml
+
+    budget[0] -= 1
+    if budget[0] < 0 or depth > 100:
+        raise ValueError("the document is too large or too deeply nested to read")
+    if isinstance(node, yaml.MappingNode):
+        return {str(_plain(k, budget, depth + 1)): _plain(v, budget, depth + 1) for k, v in node.value}
+    if isinstance(node, yaml.SequenceNode):
+        return [_plain(v, budget, depth + 1) for v in node.value]
+    return str(getattr(node, "value", ""))
+
+
 def _yaml(path: str, text: str, problems: list[ModelProblem]) -> tuple[list[Launch], list[Setting], list[Location]]:
     import yaml
 
     if "{{" in text:  # a Helm/Jinja template is not YAML until rendered
         return [], [], ([Location(path, 1)] if "kind:" in text and "containers" in text else [])
     try:
-        docs = list(yaml.load_all(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)))
+        budget = [_YAML_BUDGET]
+        docs = [_plain(node, budget) for node in yaml.compose_all(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))]
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problems.append(ModelProblem(Location(path, (mark.line + 1) if mark else 0), f"could not read YAML for the project model: {getattr(exc, 'problem', exc)}"))

@@ -8,7 +8,6 @@ Scans run from the repository root with relative paths, so the output does not d
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import pytest
 import yaml

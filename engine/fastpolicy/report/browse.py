@@ -1,8 +1,10 @@
-"""Rich renderables for the terminal commands list, show and coverage (no printing here)."""
+"""Browse reports: list, show and coverage, as tables/panels for the terminal or JSON (no printing here)."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from rich.console import Group
@@ -12,11 +14,27 @@ from rich.syntax import Syntax
 from rich.table import Table
 from rich.text import Text
 
-from .coverage import CoverageReport
-from .loader import Catalogue
-from .models import Policy
+from ..catalogue.catalogue import Catalogue
+from ..catalogue.coverage import CoverageReport
+from ..catalogue.languages import lexer
+from ..catalogue.markers import strip_markers
+from ..models import Policy
+from .rendered import Rendered
 
-_LEXER = {"python": "python", "dockerfile": "docker", "yaml": "yaml", "json": "json", "toml": "toml", "ini": "ini", "bash": "bash", "text": "text"}
+
+@dataclass(frozen=True)
+class Listing:
+    """The records `fastpolicy list` shows."""
+
+    records: tuple[Policy, ...]
+
+
+@dataclass(frozen=True)
+class RecordView:
+    """One record, with the catalogue its relations point into."""
+
+    policy: Policy
+    catalogue: Catalogue
 
 
 def record_summary(policy: Policy) -> dict[str, Any]:
@@ -43,8 +61,6 @@ def list_table(records: Sequence[Policy]) -> Table:
 
 
 def record_panel(policy: Policy, catalogue: Catalogue) -> Panel:
-    from .examples import strip_markers
-
     parts: list[Any] = [
         Text.from_markup(f"[bold]{policy.level}[/] · severity [bold]{policy.severity}[/] · {policy.section} / {escape(policy.topic)} · check: {policy.check.kind} · seed: {', '.join(policy.seed) or '—'}"),
         Text(""),
@@ -68,7 +84,7 @@ def record_panel(policy: Policy, catalogue: Catalogue) -> Panel:
         code, _ = strip_markers(example.code)
         label = "Flagged" if example.kind == "bad" else "Accepted"
         parts += [Text(""), Text(f"{label}: {example.title}", style="green" if example.kind == "good" else "red")]
-        parts.append(Syntax(code.rstrip(), _LEXER[example.language], line_numbers=False))
+        parts.append(Syntax(code.rstrip(), lexer(example.language), line_numbers=False))
     if policy.limitations:
         parts += [Text(""), Text("Known limitations", style="underline"), *[Text(f"  - {x}") for x in policy.limitations]]
     if policy.relations:
@@ -92,3 +108,28 @@ def coverage_table(report: CoverageReport) -> Group:
     t = report.totals()
     summary = Text(f"{t['covered']}/{t['seed_rules']} seed rules covered: {t['automated']} automated, {t['manual_only']} manual only, {t['uncovered']} not covered.")
     return Group(table, summary)
+
+
+def _json(data: object) -> Rendered:
+    return Rendered(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+
+
+def list_table_report(listing: Listing) -> Rendered:
+    return Rendered(rich=list_table(listing.records))
+
+
+def list_json_report(listing: Listing) -> Rendered:
+    return _json([record_summary(p) for p in listing.records])
+
+
+def show_report(view: RecordView) -> Rendered:
+    return Rendered(rich=record_panel(view.policy, view.catalogue))
+
+
+def coverage_table_report(report: CoverageReport) -> Rendered:
+    return Rendered(rich=coverage_table(report))
+
+
+def coverage_json_report(report: CoverageReport) -> Rendered:
+    rules = [{**asdict(r), "records": [{"id": i, "kind": k} for i, k in r.records]} for r in report.rules]
+    return _json({"rules": rules, "totals": report.totals()})

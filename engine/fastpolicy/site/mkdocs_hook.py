@@ -1,15 +1,19 @@
-"""MkDocs hook: generate the catalogue pages from the records at build time (the pages come from fastpolicy.docs)."""
+"""MkDocs hook: generate the catalogue pages from the records at build time (the pages come from fastpolicy.site); an entry point like the CLI, which it documents."""
 
 from __future__ import annotations
 
 from typing import Any
 
+import typer
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
-from fastpolicy.docs import DEFAULT_SITE_URL, SiteOptions, fill_placeholders, generate_pages, policy_problem_text, site_nav, watch_paths
+from fastpolicy.cli import app
+from fastpolicy.config import DEFAULT_DOCS_URL
 from fastpolicy.errors import PolicyError
+from fastpolicy.site.assemble import SiteOptions, fill_placeholders, generate_pages, policy_problem_text, site_nav
+from fastpolicy.site.build import watch_paths
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
@@ -20,11 +24,11 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     except PolicyError as exc:  # refuse to build a partial site
         raise PluginError(policy_problem_text(exc)) from exc
     directory_urls = bool(config.use_directory_urls)
-    generated = generate_pages(catalogue, directory_urls=directory_urls)
+    generated = generate_pages(catalogue, directory_urls=directory_urls, cli=typer.main.get_command(app))
     clashes = sorted(path for path in generated if files.get_file_from_path(path))
     if clashes:
         raise PluginError(f"fastpolicy: these pages are generated and must not exist in {config.docs_dir}: {', '.join(clashes)}")
-    docs_url = config.site_url or DEFAULT_SITE_URL
+    docs_url = config.site_url or DEFAULT_DOCS_URL
     hand_written = []
     for file in list(files.documentation_pages()):
         hand_written.append(file.src_uri)

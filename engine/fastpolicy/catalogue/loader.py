@@ -1,38 +1,23 @@
-"""Load policy records from the built-in catalogue and organization folders; refuse anything invalid."""
+"""Records -> models: load the built-in catalogue and organization folders; refuse anything invalid."""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import PolicyError, Problem
-from .models import Check, Example, Policy, Relation, Section, SeedRule
-from .resources import policies_dir
+from ..errors import PolicyError, Problem, UnknownName, YamlProblem
+from ..models import Check, Example, Policy, Relation, Section, SeedRule
+from ..resources import policies_dir
+from .catalogue import Catalogue
+from .graph import graph_problems
+from .markers import check_markers
 from .schema import describe, line_for, validate_record
-from .yamlfile import YamlProblem, read_yaml
+from .yamlfile import read_yaml
 
 SECTIONS_FILE = "sections.yaml"
 SEED_FILE = "seed.yaml"
-
-
-@dataclass(frozen=True)
-class Catalogue:
-    policies: tuple[Policy, ...]
-    sections: Mapping[str, Section]
-    seed: Mapping[str, SeedRule]
-    folders: tuple[str, ...] = field(default=())
-
-    def get(self, policy_id: str) -> Policy | None:
-        for policy in self.policies:
-            if policy.id == policy_id or policy.name == policy_id or policy_id in policy.aliases:
-                return policy
-        return None
-
-    def by_id(self) -> dict[str, Policy]:
-        return {p.id: p for p in self.policies}
 
 
 def display_path(path: Path) -> str:
@@ -177,22 +162,7 @@ def _check_identity(policy: Policy, file: Path, sections: Mapping[str, Section],
             problems.append(Problem(where, policy.line_of("seed", i), f"seed[{i}]: unknown seed rule '{number}'"))
     if policy.check.kind in ("pattern", "project"):
         for example in policy.examples:
-            _check_markers(policy, example, problems)
-
-
-def _check_markers(policy: Policy, example: Example, problems: list[Problem]) -> None:
-    from .examples import parse_markers  # local: examples imports models only
-
-    markers = parse_markers(example.code)
-    line = policy.line_of("examples", example.index)
-    others = sorted({m.rule_id for m in markers if m.rule_id != policy.id})
-    if others:
-        problems.append(Problem(policy.path, line, f"examples[{example.index}]: markers name other records: {', '.join(others)}"))
-    own = [m for m in markers if m.rule_id == policy.id]
-    if example.kind == "bad" and not any(m.kind in ("ruleid", "todoruleid") for m in own):
-        problems.append(Problem(policy.path, line, f"examples[{example.index}]: a bad example needs a '# ruleid: {policy.id}' marker"))
-    if example.kind == "good" and any(m.kind == "ruleid" for m in own):
-        problems.append(Problem(policy.path, line, f"examples[{example.index}]: a good example cannot carry a 'ruleid' marker"))
+            check_markers(policy, example, problems)
 
 
 def load_catalogue(extra_folders: Sequence[Path] = (), *, include_builtin: bool = True, sections_only: Sequence[str] = ()) -> Catalogue:
@@ -246,16 +216,14 @@ def load_catalogue(extra_folders: Sequence[Path] = (), *, include_builtin: bool 
     _check_unique(loaded, problems)
     policies = tuple(sorted((p for p, _ in loaded), key=lambda p: p.id))
     catalogue = Catalogue(policies=policies, sections=sections, seed=seed, folders=tuple(o for _, o in folders))
-    from .graph import graph_problems
-
     problems.extend(graph_problems(catalogue))
     if sections_only:
         claimed = {p.section for p in policies}
         unknown = sorted(set(sections_only) - set(sections) - claimed)
         if unknown:
-            problems.append(Problem("--section", 0, f"unknown section(s): {', '.join(unknown)}"))
+            raise UnknownName(f"unknown section '{unknown[0]}' (known: {', '.join(sorted(sections))})")
         scoped = {Path(p.path) for p in policies if p.section in sections_only}
-        problems = [p for p in problems if Path(p.path) in scoped or Path(p.path).parent.name in sections_only or p.path == "--section"]
+        problems = [p for p in problems if Path(p.path) in scoped or Path(p.path).parent.name in sections_only]
         catalogue = Catalogue(
             policies=tuple(p for p in policies if p.section in sections_only), sections=sections, seed=seed, folders=catalogue.folders
         )

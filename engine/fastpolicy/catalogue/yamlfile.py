@@ -7,17 +7,12 @@ from typing import Any
 
 import yaml
 
-from .errors import Problem
+from ..errors import Problem, YamlProblem
+
+__all__ = ["YamlProblem", "read_yaml"]
 
 # libyaml when available: 20x faster, same nodes and marks
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-class YamlProblem(Exception):
-    def __init__(self, problem: Problem) -> None:
-        super().__init__(str(problem))
-        self.problem = problem
-
 
 
 def read_yaml(path: Path, display: str) -> tuple[Any, dict[str, int]]:

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import ToolError
-from .models import ScanError
+from ..errors import ToolError
+from ..models import ScanError
 
 ENV_EXECUTABLE = "FASTPOLICY_SEMGREP"
 ENV_TIMEOUT = "FASTPOLICY_TIMEOUT"

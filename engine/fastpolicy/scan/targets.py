@@ -13,23 +13,15 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import UsageError
-from .models import Policy, ScanError
+from ..catalogue.languages import BY_NAME
+from ..errors import UsageError
+from ..models import Policy, ScanError
 
 SKIPPED_DIRS = frozenset({
     ".git", ".hg", ".svn", ".tox", ".nox", ".venv", "venv", "__pycache__", ".mypy_cache", ".pytest_cache",
     ".ruff_cache", "node_modules", "site-packages", ".eggs", "build", "dist", ".idea", ".vscode",
 })
 MAX_FILE_BYTES = 1_000_000
-
-_BY_LANGUAGE: dict[str, tuple[str, ...]] = {
-    "python": ("*.py", "*.pyi"),
-    "dockerfile": ("Dockerfile", "Dockerfile.*", "*.Dockerfile", "*.dockerfile", "Containerfile"),
-    "yaml": ("*.yaml", "*.yml"),
-    "json": ("*.json",),
-    "bash": ("*.sh", "*.bash"),
-}
-
 
 @dataclass(frozen=True)
 class Targets:
@@ -49,13 +41,15 @@ def name_globs(policies: Iterable[Policy]) -> tuple[str, ...]:
         if not check.automated:
             continue
         includes = [str(p) for p in check.paths.get("include", [])]
-        for language in check.languages:
-            if language in _BY_LANGUAGE and language != "bash":
-                globs.update(_BY_LANGUAGE[language])
+        for name in check.languages:
+            language = BY_NAME.get(name)
+            own = language.globs if language else ()
+            if own and not language.prefer_includes:
+                globs.update(own)
             elif includes:
                 globs.update(p.rstrip("/").split("/")[-1] or "*" for p in includes)
             else:
-                globs.update(_BY_LANGUAGE.get(language, ("*",)))
+                globs.update(own or ("*",))
     return tuple(sorted(globs))
 
 

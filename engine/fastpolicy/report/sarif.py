@@ -7,6 +7,7 @@ from typing import Any
 
 from .. import __version__
 from ..models import ScanResult
+from .rendered import Rendered
 
 _LEVEL = {"critical": "error", "high": "error", "medium": "warning", "low": "note", "info": "note"}
 
@@ -47,3 +48,7 @@ def render_sarif(result: ScanResult) -> str:
         }],
     }
     return json.dumps(sarif, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def sarif_report(result: ScanResult) -> Rendered:
+    return Rendered(render_sarif(result))

@@ -5,9 +5,9 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
+from ..catalogue.catalogue import Catalogue
 from .compiler import compile_config
-from .loader import Catalogue
-from .scanner import raise_rule_errors
+from .findings import raise_rule_errors
 from .semgrep import run_semgrep
 
 

@@ -7,6 +7,7 @@ from dataclasses import asdict
 from typing import Any
 
 from ..models import ScanResult
+from .rendered import Rendered
 
 SCHEMA_VERSION = 1
 
@@ -41,3 +42,7 @@ def as_data(result: ScanResult) -> dict[str, Any]:
 
 def render_json(result: ScanResult) -> str:
     return json.dumps(as_data(result), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def json_report(result: ScanResult) -> Rendered:
+    return Rendered(render_json(result))

@@ -10,7 +10,7 @@ from typing import Any
 import jsonschema
 from jsonschema import Draft202012Validator
 
-from .resources import policy_schema_path
+from ..resources import policy_schema_path
 
 
 @lru_cache(maxsize=1)

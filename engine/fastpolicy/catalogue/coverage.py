@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .loader import Catalogue
+from .catalogue import Catalogue
 
 
 @dataclass(frozen=True)

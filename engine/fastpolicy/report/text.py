@@ -7,6 +7,7 @@ from itertools import groupby
 from rich.markup import escape
 
 from ..models import SEVERITIES, ScanResult
+from .rendered import Rendered
 
 _STYLE = {"critical": "bold white on red", "high": "bold red", "medium": "yellow", "low": "cyan", "info": "dim"}
 
@@ -48,3 +49,7 @@ def render_text(result: ScanResult) -> str:
     if not result.complete:
         out.append("[bold red]The scan is INCOMPLETE: some files or rules were not checked (see above). Exit code 3.[/]")
     return "\n".join(out) + "\n"
+
+
+def text_report(result: ScanResult) -> Rendered:
+    return Rendered(rich=render_text(result), end="")

@@ -6,8 +6,8 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from .errors import PolicyError, Problem
-from .models import Policy
+from ..errors import PolicyError, Problem
+from ..models import Policy
 
 APP_RULE_ID = "fastpolicy.fastapi-app"
 _SEVERITY = {"critical": "CRITICAL", "high": "HIGH", "medium": "MEDIUM", "low": "LOW", "info": "INFO"}

@@ -1,75 +1,22 @@
-"""Examples are tests: write every record's examples to a temp project and check them in ONE semgrep run."""
+"""`fastpolicy test`: examples are tests: write every record's examples to a temp project and check them in ONE semgrep run."""
 
 from __future__ import annotations
 
-import re
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..catalogue.languages import BY_NAME
+from ..catalogue.markers import parse_markers
+from ..models import Example, Policy
 from .compiler import compile_config
-from .models import Example, Policy
-from .scanner import findings_from_run, raise_rule_errors
+from .findings import findings_from_run, raise_rule_errors
 from .semgrep import run_semgrep
-
-MARKER = re.compile(r"#\s*(ruleid|ok|todoruleid|todook)\s*:\s*([A-Za-z0-9_-]+(?:\s*,\s*[A-Za-z0-9_-]+)*)\s*$")
-DEFAULT_FILENAME = {
-    "python": "example.py",
-    "dockerfile": "Dockerfile",
-    "yaml": "example.yaml",
-    "json": "example.json",
-    "toml": "pyproject.toml",
-    "ini": "pytest.ini",
-    "bash": "example.sh",
-    "text": "example.txt",
-}
-
-
-@dataclass(frozen=True)
-class Marker:
-    kind: str  # ruleid | ok | todoruleid | todook
-    rule_id: str
-    marker_line: int
-    target_line: int  # the code line the marker speaks about (1-based)
-
-
-def parse_markers(code: str) -> list[Marker]:
-    lines = code.splitlines()
-    markers: list[Marker] = []
-    for index, text in enumerate(lines):
-        match = MARKER.search(text)
-        if not match:
-            continue
-        target = index + 1
-        while target < len(lines) and MARKER.search(lines[target]) and lines[target].lstrip().startswith("#"):
-            target += 1
-        for rule_id in (part.strip() for part in match.group(2).split(",")):
-            markers.append(Marker(match.group(1), rule_id, index + 1, target + 1))
-    return markers
-
-
-def strip_markers(code: str) -> tuple[str, list[int]]:
-    """The example as the docs show it: marker-only lines removed; returns the flagged lines (1-based, after stripping)."""
-    out: list[str] = []
-    flagged: list[int] = []
-    pending = False
-    for text in code.splitlines():
-        match = MARKER.search(text)
-        if match and text.lstrip().startswith("#"):
-            pending = pending or match.group(1) == "ruleid"
-            continue
-        if match:  # trailing marker comment on a code line
-            text = text[: match.start()].rstrip()
-        out.append(text)
-        if pending:
-            flagged.append(len(out))
-            pending = False
-    return "\n".join(out) + "\n", flagged
 
 
 def example_filename(example: Example) -> str:
-    return example.filename or DEFAULT_FILENAME[example.language]
+    return example.filename or BY_NAME[example.language].filename
 
 
 @dataclass(frozen=True)

@@ -8,9 +8,9 @@ import pytest
 import yaml
 
 from conftest import ROOT
-from fastpolicy.examples import parse_markers, strip_markers
-from fastpolicy.loader import load_catalogue
-from fastpolicy.schema import schema_key_order
+from fastpolicy.catalogue.loader import load_catalogue
+from fastpolicy.catalogue.markers import parse_markers, strip_markers
+from fastpolicy.catalogue.schema import schema_key_order
 
 RECORDS = sorted((ROOT / "policies").glob("*/*.yaml"))
 

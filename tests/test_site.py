@@ -15,11 +15,13 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from fastpolicy.docs import SKELETON, SiteOptions, build_site, generate_pages
+from fastpolicy.catalogue.catalogue import Catalogue
+from fastpolicy.catalogue.markers import strip_markers
 from fastpolicy.errors import PolicyError
-from fastpolicy.examples import strip_markers
-from fastpolicy.loader import Catalogue
-from fastpolicy.scanner import rule_url
+from fastpolicy.scan.findings import rule_url
+from fastpolicy.site.assemble import SiteOptions, generate_pages
+from fastpolicy.site.build import build_site
+from fastpolicy.site.rule_page import SKELETON
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -164,8 +166,8 @@ def test_graph_and_coverage_pages_link_every_record_and_seed_rule(site: tuple[Ca
 def test_reference_pages_are_generated_from_the_schema_and_the_cli(site: tuple[Catalogue, Path]) -> None:
     import typer
 
+    from fastpolicy.catalogue.schema import policy_schema
     from fastpolicy.cli import app
-    from fastpolicy.schema import policy_schema
 
     _, out = site
     schema = (out / "reference" / "schema" / "index.html").read_text(encoding="utf-8")

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from fastpolicy.catalogue.markers import parse_markers, strip_markers
 from fastpolicy.errors import ToolError
-from fastpolicy.examples import parse_markers, strip_markers
-from fastpolicy.scanner import suppressed_ids
-from fastpolicy.semgrep import parse_output
-from fastpolicy.targets import collect
+from fastpolicy.scan.semgrep import parse_output
+from fastpolicy.scan.suppression import suppressed_ids
+from fastpolicy.scan.targets import collect
 
 
 def test_markers_name_the_next_code_line() -> None:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
@@ -13,8 +14,8 @@ import typer
 from rich.console import Console
 
 from . import __version__
-from .cli_docs import docs_app
-from .errors import EXIT_FINDINGS, EXIT_OK, EXIT_SCAN_FAILED, FastpolicyError
+from .config import DEFAULT_DOCS_URL, ENV_DOCS_URL
+from .errors import EXIT_FINDINGS, EXIT_OK, EXIT_SCAN_FAILED, FastpolicyError, UnknownName, UsageError
 from .models import ScanResult
 
 app = typer.Typer(
@@ -36,6 +37,11 @@ SectionOption = Annotated[
     typer.Option("--section", help="Only records (and problems) of this section (repeatable).", show_default=False),
 ]
 
+SelectOption = Annotated[
+    Optional[list[str]],
+    typer.Option("--select", "-s", help="Only these record ids, names or sections (repeatable).", show_default=False),
+]
+
 
 def _out() -> Console:
     return Console(soft_wrap=True, highlight=False)
@@ -46,9 +52,25 @@ def _err() -> Console:
 
 
 def _catalogue(policies: Optional[list[Path]], sections: Optional[list[str]] = None):  # type: ignore[no-untyped-def]
-    from .loader import load_catalogue
+    from .catalogue.loader import load_catalogue
 
-    return load_catalogue(policies or [], sections_only=sections or ())
+    with _flag("--section"):
+        return load_catalogue(policies or [], sections_only=sections or ())
+
+
+@contextmanager
+def _flag(flag: str, hint: str = "") -> Iterator[None]:
+    """The library names the thing it does not know; the CLI adds the option that named it."""
+    try:
+        yield
+    except UnknownName as exc:
+        raise UsageError(f"{flag}: {exc.message}{hint}") from exc
+
+
+def _emit(command: str, format: str, result: object) -> None:
+    from .report.registry import reporter
+
+    reporter(command, format)(result).emit(_out())
 
 
 class ScanFormat(str, Enum):
@@ -78,7 +100,7 @@ def exit_code(result: ScanResult) -> int:
 @app.command()
 def validate(policies: PoliciesOption = None, section: SectionOption = None) -> int:
     """Check every record: YAML, schema, file names, ids, seed numbers, relations, and semgrep's verdict on each rule."""
-    from .validation import check_rules_with_semgrep
+    from .scan.rulecheck import check_rules_with_semgrep
 
     catalogue = _catalogue(policies, section)
     checked = check_rules_with_semgrep(catalogue)
@@ -87,122 +109,77 @@ def validate(policies: PoliciesOption = None, section: SectionOption = None) -> 
 
 
 @app.command("test")
-def test_examples(
-    policies: PoliciesOption = None,
-    select: Annotated[Optional[list[str]], typer.Option("--select", "-s", help="Only these record ids, names or sections.")] = None,
-    section: SectionOption = None,
-) -> int:
+def test_examples(policies: PoliciesOption = None, select: SelectOption = None, section: SectionOption = None) -> int:
     """Run every record's bad and good examples through semgrep (one process) and compare with their markers."""
-    from .examples import run_examples
-    from .scanner import select_policies
+    from .scan.examples import run_examples
+    from .scan.scanner import select_policies
 
     catalogue = _catalogue(policies, section)
-    chosen = select_policies(catalogue, select or [], [])
+    with _flag("--select/--ignore", " (see `fastpolicy list`)"):
+        chosen = select_policies(catalogue, select or [], [])
     report = run_examples(chosen)
-    console = _out()
-    for o in report.failures:
-        what = f"examples[{o.index}] ({o.kind}{': ' + o.title if o.title else ''})"
-        if o.parse_error:
-            console.print(f"{o.policy_path}:{o.line}: {o.policy_id} {what}: does not parse: {o.parse_error}", markup=False)
-        if o.missing:
-            console.print(f"{o.policy_path}:{o.line}: {o.policy_id} {what}: expected a finding on example line(s) {', '.join(map(str, o.missing))}, got none", markup=False)
-        if o.unexpected:
-            console.print(f"{o.policy_path}:{o.line}: {o.policy_id} {what}: unexpected finding on example line(s) {', '.join(map(str, o.unexpected))}", markup=False)
-    for o in report.outcomes:
-        if o.todo_hits:
-            console.print(f"{o.policy_path}:{o.line}: note: {o.policy_id} examples[{o.index}]: todoruleid line(s) {', '.join(map(str, o.todo_hits))} are now flagged; make them ruleid", markup=False)
-    failed = len(report.failures)
-    console.print(f"{len(report.outcomes) - failed}/{len(report.outcomes)} examples passed across {report.records} records.")
-    return EXIT_FINDINGS if failed else EXIT_OK
+    _emit("test", "text", report)
+    return EXIT_FINDINGS if report.failures else EXIT_OK
 
 
 @app.command()
 def scan(
     paths: Annotated[list[str], typer.Argument(help="Files or folders to scan.", show_default=False)],
     format: Annotated[ScanFormat, typer.Option("--format", "-f", help="Output format.")] = ScanFormat.text,
-    select: Annotated[Optional[list[str]], typer.Option("--select", "-s", help="Only these record ids, names or sections (repeatable).")] = None,
+    select: SelectOption = None,
     ignore: Annotated[Optional[list[str]], typer.Option("--ignore", "-i", help="Skip these record ids, names or sections (repeatable).")] = None,
     severity: Annotated[str, typer.Option("--severity", help="Report findings at or above: critical, high, medium, low, info.")] = "info",
     deployment: Annotated[str, typer.Option("--deployment", help="Where the project runs: kubernetes or vm. Enables the rules specific to it.")] = "",
     exclude: Annotated[Optional[list[str]], typer.Option("--exclude", help="Glob of files or folders to leave out (repeatable).")] = None,
     max_file_size: Annotated[int, typer.Option("--max-file-size", help="Bytes; larger files are reported as not checked. 0 = no limit.")] = 1_000_000,
-    docs_url: Annotated[Optional[str], typer.Option("--docs-url", envvar="FASTPOLICY_DOCS_URL", help="Base URL of the catalogue site that findings link to.")] = None,
+    docs_url: Annotated[Optional[str], typer.Option("--docs-url", envvar=ENV_DOCS_URL, help="Base URL of the catalogue site that findings link to.")] = None,
     policies: PoliciesOption = None,
 ) -> int:
     """Scan a project with one semgrep run. Exit 0 clean, 1 findings, 2 usage or policy error, 3 scan failed or incomplete."""
-    from .errors import UsageError
-    from .reporters import REPORTERS
-    from .scanner import DEFAULT_DOCS_URL, ScanOptions
-    from .scanner import scan as run_scan
+    from .scan.scanner import ScanOptions
+    from .scan.scanner import scan as run_scan
 
     if deployment and deployment not in ("kubernetes", "vm"):
         raise UsageError("--deployment must be 'kubernetes' or 'vm'")
-    catalogue = _catalogue(policies)
     options = ScanOptions(
         select=tuple(select or ()), ignore=tuple(ignore or ()), severity=severity, deployment=deployment,
         exclude=tuple(exclude or ()), max_file_bytes=max_file_size, docs_url=docs_url or DEFAULT_DOCS_URL,
     )
-    result = run_scan(catalogue, paths, options)
-    output = REPORTERS[format.value](result)
-    if format is ScanFormat.text:
-        _out().print(output, end="")
-    else:
-        sys.stdout.write(output)
+    with _flag("--select/--ignore", " (see `fastpolicy list`)"):
+        result = run_scan(_catalogue(policies), paths, options)
+    _emit("scan", format.value, result)
     return exit_code(result)
 
 
 @app.command("list")
-def list_records(
-    section: Annotated[Optional[str], typer.Option("--section", help="Only this section.")] = None,
-    format: Annotated[ListFormat, typer.Option("--format", "-f")] = ListFormat.table,
-    policies: PoliciesOption = None,
-) -> int:
-    """List the records."""
-    from .errors import UsageError
-    from .presenters import list_table, record_summary
+def list_records(section: SectionOption = None, format: Annotated[ListFormat, typer.Option("--format", "-f")] = ListFormat.table, policies: PoliciesOption = None) -> int:
+    """List the records (of the given sections)."""
+    from .report.browse import Listing
 
-    catalogue = _catalogue(policies)
-    if section and section not in catalogue.sections:
-        raise UsageError(f"unknown section '{section}' (known: {', '.join(sorted(catalogue.sections))})")
-    records = [p for p in catalogue.policies if not section or p.section == section]
-    if format is ListFormat.json:
-        sys.stdout.write(json.dumps([record_summary(p) for p in records], indent=2, ensure_ascii=False) + "\n")
-    else:
-        _out().print(list_table(records))
+    catalogue = _catalogue(policies, section)
+    _emit("list", format.value, Listing(catalogue.policies))
     return EXIT_OK
 
 
 @app.command()
 def show(record: Annotated[str, typer.Argument(help="Record id, name or alias.")], policies: PoliciesOption = None) -> int:
     """Show one record in full."""
-    from .errors import UsageError
-    from .presenters import record_panel
+    from .report.browse import RecordView
 
     catalogue = _catalogue(policies)
     policy = catalogue.get(record)
     if policy is None:
         raise UsageError(f"no record '{record}' (see `fastpolicy list`)")
-    _out().print(record_panel(policy, catalogue))
+    _emit("show", "panel", RecordView(policy, catalogue))
     return EXIT_OK
 
 
 @app.command()
-def coverage(
-    format: Annotated[ListFormat, typer.Option("--format", "-f")] = ListFormat.table,
-    policies: PoliciesOption = None,
-) -> int:
+def coverage(format: Annotated[ListFormat, typer.Option("--format", "-f")] = ListFormat.table, policies: PoliciesOption = None) -> int:
     """Each seed rule and the records that encode it; totals covered, automated, manual."""
-    from dataclasses import asdict
+    from .catalogue.coverage import seed_coverage
 
-    from .coverage import seed_coverage
-    from .presenters import coverage_table
-
-    report = seed_coverage(_catalogue(policies))
-    if format is ListFormat.json:
-        data = {"rules": [{**asdict(r), "records": [{"id": i, "kind": k} for i, k in r.records]} for r in report.rules], "totals": report.totals()}
-        sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
-    else:
-        _out().print(coverage_table(report))
+    _emit("coverage", format.value, seed_coverage(_catalogue(policies)))
     return EXIT_OK
 
 
@@ -214,8 +191,7 @@ def graph(
     policies: PoliciesOption = None,
 ) -> int:
     """The relation graph (requires, refines, related, conflicts), whole or around one record."""
-    from .errors import UsageError
-    from .graph import build_graph, neighbourhood, to_dot, to_json, to_mermaid
+    from .catalogue.graph import build_graph, neighbourhood
 
     catalogue = _catalogue(policies)
     g = build_graph(catalogue)
@@ -224,8 +200,46 @@ def graph(
         if policy is None:
             raise UsageError(f"no record '{record}'")
         g = neighbourhood(g, policy.id, radius)
-    render = {"mermaid": to_mermaid, "dot": to_dot, "json": to_json}[format.value]
-    sys.stdout.write(render(g))
+    _emit("graph", format.value, g)
+    return EXIT_OK
+
+
+docs_app = typer.Typer(help="Build or serve the catalogue site (every record gets a page).", no_args_is_help=True)
+NoBuiltin = Annotated[bool, typer.Option("--no-builtin", help="Publish only the organization's records, not the built-in catalogue.")]
+
+
+def _site():  # type: ignore[no-untyped-def]
+    """The site builder needs MkDocs (the `docs` extra); say so instead of failing on an import."""
+    try:
+        from .site import assemble, build
+    except ImportError as exc:
+        raise UsageError(f"building the site needs MkDocs: pip install 'fastpolicy[docs]' ({exc})") from exc
+    return assemble, build
+
+
+@docs_app.command("build")
+def docs_build(
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder to write the site into.")] = Path("build/site"),
+    policies: PoliciesOption = None,
+    no_builtin: NoBuiltin = False,
+    site_url: Annotated[str, typer.Option("--site-url", help="Where the site will be published; findings' links use it as --docs-url.")] = "",
+) -> int:
+    """Validate the records and build the site (strict: any warning fails the build)."""
+    assemble, build = _site()
+    catalogue = build.build_site(assemble.SiteOptions(tuple(policies or ()), not no_builtin), out, site_url=site_url)
+    _out().print(f"Built the site for {len(catalogue.policies)} records into {out}/ (open {out}/index.html).", markup=False)
+    return EXIT_OK
+
+
+@docs_app.command("serve")
+def docs_serve(
+    policies: PoliciesOption = None,
+    no_builtin: NoBuiltin = False,
+    address: Annotated[str, typer.Option("--address", "-a", help="host:port to serve on.")] = "127.0.0.1:8000",
+) -> int:
+    """Serve the site locally, rebuilding it when a record changes."""
+    assemble, build = _site()
+    build.serve_site(assemble.SiteOptions(tuple(policies or ()), not no_builtin), address)
     return EXIT_OK
 
 

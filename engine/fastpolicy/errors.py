@@ -38,6 +38,10 @@ class UsageError(FastpolicyError):
     """Bad command-line input: unknown id, missing path, bad option value."""
 
 
+class UnknownName(UsageError):
+    """A record or section the catalogue does not have; the CLI prefixes the option that named it."""
+
+
 class PolicyError(FastpolicyError):
     """One or more policy records are invalid (syntax, schema, ids, relations, semgrep syntax)."""
 
@@ -46,6 +50,18 @@ class ToolError(FastpolicyError):
     """semgrep is missing, crashed, or produced output that cannot be trusted."""
 
     exit_code = EXIT_SCAN_FAILED
+
+
+class InstallationError(ToolError):
+    """fastpolicy's own data (built-in policies, schemas) is missing from the installation."""
+
+
+class YamlProblem(PolicyError):
+    """One YAML file cannot be read; `problem` says where. Loaders collect these into one PolicyError."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(str(problem))
+        self.problem = problem
 
 
 class ScanFailed(FastpolicyError):

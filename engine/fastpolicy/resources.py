@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .errors import InstallationError
+
 _PACKAGE = Path(__file__).resolve().parent
 
 
@@ -14,7 +16,7 @@ def _locate(name: str) -> Path:
     checkout = _PACKAGE.parent.parent / name  # engine/fastpolicy -> repository root
     if checkout.is_dir():
         return checkout
-    raise FileNotFoundError(f"fastpolicy's {name}/ folder is missing from the installation ({bundled})")
+    raise InstallationError(f"fastpolicy's {name}/ folder is missing from the installation ({bundled})")
 
 
 def policies_dir() -> Path:

@@ -1,0 +1,135 @@
+"""Browse reports: list, show and coverage, as tables/panels for the terminal or JSON (no printing here)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from rich.console import Group
+from rich.markup import escape
+from rich.panel import Panel
+from rich.syntax import Syntax
+from rich.table import Table
+from rich.text import Text
+
+from ..catalogue.catalogue import Catalogue
+from ..catalogue.coverage import CoverageReport
+from ..catalogue.languages import lexer
+from ..catalogue.markers import strip_markers
+from ..models import Policy
+from .rendered import Rendered
+
+
+@dataclass(frozen=True)
+class Listing:
+    """The records `fastpolicy list` shows."""
+
+    records: tuple[Policy, ...]
+
+
+@dataclass(frozen=True)
+class RecordView:
+    """One record, with the catalogue its relations point into."""
+
+    policy: Policy
+    catalogue: Catalogue
+
+
+def record_summary(policy: Policy) -> dict[str, Any]:
+    return {
+        "id": policy.id,
+        "name": policy.name,
+        "title": policy.title,
+        "section": policy.section,
+        "severity": policy.severity,
+        "level": policy.level,
+        "seed": list(policy.seed),
+        "check": policy.check.kind,
+        "origin": policy.origin,
+    }
+
+
+def list_table(records: Sequence[Policy]) -> Table:
+    table = Table(title=f"{len(records)} records", show_lines=False)
+    for column in ("id", "title", "section", "level", "severity", "check", "seed"):
+        table.add_column(column)
+    for p in records:
+        table.add_row(p.id, escape(p.title), p.section, p.level, p.severity, p.check.kind, ", ".join(p.seed))
+    return table
+
+
+def record_panel(policy: Policy, catalogue: Catalogue) -> Panel:
+    parts: list[Any] = [
+        Text.from_markup(f"[bold]{policy.level}[/] · severity [bold]{policy.severity}[/] · {policy.section} / {escape(policy.topic)} · check: {policy.check.kind} · seed: {', '.join(policy.seed) or '—'}"),
+        Text(""),
+        Text(policy.statement, style="bold"),
+        Text(""),
+        Text("Why it matters", style="underline"),
+        Text(policy.rationale),
+    ]
+    if policy.seed_note:
+        parts += [Text(""), Text(f"About the seed ({policy.seed_verdict})", style="underline"), Text(policy.seed_note)]
+    parts += [Text(""), Text("How it is checked", style="underline")]
+    check = policy.check
+    if check.kind == "manual":
+        parts.append(Text(check.reason))
+        parts += [Text(f"  ? {q}") for q in check.questions]
+    else:
+        if check.kind == "project":
+            parts.append(Text(f"Project-level: flagged at FastAPI(...) when nothing matches: {check.condition}"))
+        parts.append(Text(f"Message: {check.message}"))
+    for example in policy.examples:
+        code, _ = strip_markers(example.code)
+        label = "Flagged" if example.kind == "bad" else "Accepted"
+        parts += [Text(""), Text(f"{label}: {example.title}", style="green" if example.kind == "good" else "red")]
+        parts.append(Syntax(code.rstrip(), lexer(example.language), line_numbers=False))
+    if policy.limitations:
+        parts += [Text(""), Text("Known limitations", style="underline"), *[Text(f"  - {x}") for x in policy.limitations]]
+    if policy.relations:
+        by_id = catalogue.by_id()
+        parts += [Text(""), Text("Related records", style="underline")]
+        for r in policy.relations:
+            target = by_id.get(r.target)
+            parts.append(Text(f"  {r.type} {r.target} {target.title if target else ''}: {r.note}"))
+    parts += [Text(""), Text("References", style="underline"), *[Text(f"  {t}: {u}") for t, u in policy.references]]
+    parts += [Text(""), Text(f"Suppress one finding: # fastpolicy: ignore[{policy.id}]", style="dim"), Text(f"Source: {policy.path}", style="dim")]
+    return Panel(Group(*parts), title=f"[bold]{policy.id}[/] {escape(policy.title)}", expand=True)
+
+
+def coverage_table(report: CoverageReport) -> Group:
+    table = Table(title="Seed rules → records")
+    for column in ("seed", "topic", "rule", "records"):
+        table.add_column(column)
+    for r in report.rules:
+        records = ", ".join(f"{i} ({k})" for i, k in r.records) or "[red]not covered[/]"
+        table.add_row(r.number, escape(r.topic), escape(r.text), records)
+    t = report.totals()
+    summary = Text(f"{t['covered']}/{t['seed_rules']} seed rules covered: {t['automated']} automated, {t['manual_only']} manual only, {t['uncovered']} not covered.")
+    return Group(table, summary)
+
+
+def _json(data: object) -> Rendered:
+    return Rendered(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+
+
+def list_table_report(listing: Listing) -> Rendered:
+    return Rendered(rich=list_table(listing.records))
+
+
+def list_json_report(listing: Listing) -> Rendered:
+    return _json([record_summary(p) for p in listing.records])
+
+
+def show_report(view: RecordView) -> Rendered:
+    return Rendered(rich=record_panel(view.policy, view.catalogue))
+
+
+def coverage_table_report(report: CoverageReport) -> Rendered:
+    return Rendered(rich=coverage_table(report))
+
+
+def coverage_json_report(report: CoverageReport) -> Rendered:
+    rules = [{**asdict(r), "records": [{"id": i, "kind": k} for i, k in r.records]} for r in report.rules]
+    return _json({"rules": rules, "totals": report.totals()})

@@ -1,0 +1,48 @@
+"""The JSON contract: findings, errors and summary; byte-identical for the same input."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from typing import Any
+
+from ..models import ScanResult
+from .rendered import Rendered
+
+SCHEMA_VERSION = 1
+
+
+def summary(result: ScanResult) -> dict[str, Any]:
+    return {
+        "by_severity": result.counts(),
+        "complete": result.complete,
+        "errors": len(result.errors),
+        "files_scanned": result.files_scanned,
+        "findings": len(result.findings),
+        "below_threshold": result.below_threshold,
+        "rules_run": result.rules_run,
+        "rules_skipped": list(result.skipped_rules),
+        "suppressed": result.suppressed,
+    }
+
+
+def as_data(result: ScanResult) -> dict[str, Any]:
+    findings = []
+    for finding in result.findings:
+        item = asdict(finding)
+        item["seed"] = list(finding.seed)
+        findings.append(item)
+    return {
+        "version": SCHEMA_VERSION,
+        "findings": findings,
+        "errors": [asdict(e) for e in result.errors],
+        "summary": summary(result),
+    }
+
+
+def render_json(result: ScanResult) -> str:
+    return json.dumps(as_data(result), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def json_report(result: ScanResult) -> Rendered:
+    return Rendered(render_json(result))

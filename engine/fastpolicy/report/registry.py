@@ -1,0 +1,28 @@
+"""Every reporter, by command and format. Each takes one result object and returns a `Rendered`; output is sorted and stable."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from . import browse, examples, graph, json, sarif, text
+from .rendered import Rendered
+
+Reporter = Callable[[Any], Rendered]
+
+REPORTERS: dict[str, dict[str, Reporter]] = {
+    "scan": {"text": text.text_report, "json": json.json_report, "sarif": sarif.sarif_report},
+    "list": {"table": browse.list_table_report, "json": browse.list_json_report},
+    "show": {"panel": browse.show_report},
+    "coverage": {"table": browse.coverage_table_report, "json": browse.coverage_json_report},
+    "graph": {"mermaid": graph.mermaid_report, "dot": graph.dot_report, "json": graph.json_report},
+    "test": {"text": examples.examples_report},
+}
+
+
+def formats(command: str) -> tuple[str, ...]:
+    return tuple(REPORTERS[command])
+
+
+def reporter(command: str, format: str) -> Reporter:
+    return REPORTERS[command][format]

@@ -1,0 +1,93 @@
+"""`fastpolicy test`: examples are tests: write every record's examples to a temp project and check them in ONE semgrep run."""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..catalogue.languages import BY_NAME
+from ..catalogue.markers import parse_markers
+from ..models import Example, Policy
+from .compiler import compile_config
+from .findings import findings_from_run, raise_rule_errors
+from .semgrep import run_semgrep
+
+
+def example_filename(example: Example) -> str:
+    return example.filename or BY_NAME[example.language].filename
+
+
+@dataclass(frozen=True)
+class ExampleOutcome:
+    policy_id: str
+    policy_path: str
+    line: int  # line of the example in the record file
+    index: int
+    kind: str
+    title: str
+    missing: tuple[int, ...]  # marked lines (example-relative) that were not flagged
+    unexpected: tuple[int, ...]  # flagged lines that carry no ruleid marker
+    todo_hits: tuple[int, ...]  # todoruleid lines that are now flagged: the marker can become ruleid
+    parse_error: str = ""
+
+    @property
+    def passed(self) -> bool:
+        return not (self.missing or self.unexpected or self.parse_error)
+
+
+@dataclass(frozen=True)
+class ExampleReport:
+    outcomes: tuple[ExampleOutcome, ...]
+    records: int
+
+    @property
+    def failures(self) -> tuple[ExampleOutcome, ...]:
+        return tuple(o for o in self.outcomes if not o.passed)
+
+
+def run_examples(policies: Sequence[Policy]) -> ExampleReport:
+    tested = [p for p in policies if p.check.automated]
+    with tempfile.TemporaryDirectory(prefix="fastpolicy-examples-") as tmp:
+        root = Path(tmp)
+        files: dict[str, tuple[Policy, Example]] = {}
+        for policy in tested:
+            for example in policy.examples:
+                folder = root / policy.id / f"{example.index:02d}-{example.kind}"
+                target = folder / example_filename(example)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_text(example.code, encoding="utf-8")
+                files[str(target.relative_to(root))] = (policy, example)
+        if not files:
+            return ExampleReport((), len(tested))
+        run = run_semgrep(compile_config(tested), sorted(files), cwd=root)
+        raise_rule_errors(run, {p.id: p for p in tested})
+        project_of = lambda path: "/".join(Path(path).parts[:2])  # noqa: E731 - one example = one project
+        findings = findings_from_run(tested, run, "", project_of)
+    flagged: dict[str, set[int]] = {}
+    for finding in findings:
+        flagged.setdefault(f"{finding.rule_id}:{finding.path}", set()).add(finding.line)
+    parse_errors = {e.path: e.message for e in run.errors if e.path}
+    outcomes = []
+    for path, (policy, example) in sorted(files.items()):
+        markers = [m for m in parse_markers(example.code) if m.rule_id == policy.id]
+        expected = {m.target_line for m in markers if m.kind == "ruleid"}
+        todo = {m.target_line for m in markers if m.kind in ("todoruleid",)}
+        tolerated = {m.target_line for m in markers if m.kind == "todook"}
+        got = flagged.get(f"{policy.id}:{path}", set())
+        outcomes.append(
+            ExampleOutcome(
+                policy_id=policy.id,
+                policy_path=policy.path,
+                line=policy.line_of("examples", example.index),
+                index=example.index,
+                kind=example.kind,
+                title=example.title,
+                missing=tuple(sorted(expected - got)),
+                unexpected=tuple(sorted(got - expected - todo - tolerated)),
+                todo_hits=tuple(sorted(got & todo)),
+                parse_error=parse_errors.get(path, ""),
+            )
+        )
+    return ExampleReport(tuple(outcomes), len(tested))

@@ -1,0 +1,87 @@
+"""semgrep results -> findings: pattern matches, project checks (a FastAPI app where a pattern matched nowhere), rule errors."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import PurePath
+
+from ..errors import PolicyError, Problem
+from ..models import Finding, Policy
+from .compiler import APP_RULE_ID
+from .semgrep import RawResult, SemgrepRun
+from .suppression import source_line
+
+
+def rule_url(policy: Policy, base: str) -> str:
+    return f"{base.rstrip('/')}/rules/{policy.id}/"
+
+
+def _is_test_path(path: str) -> bool:
+    parts = PurePath(path).parts
+    name = parts[-1] if parts else ""
+    return any(p in ("tests", "test") for p in parts[:-1]) or name.startswith("test_") or name == "conftest.py"
+
+
+def make_finding(policy: Policy, raw: RawResult, message: str, docs_url: str) -> Finding:
+    return Finding(
+        rule_id=policy.id,
+        name=policy.name,
+        title=policy.title,
+        severity=policy.severity,
+        seed=policy.seed,
+        path=raw.path,
+        line=raw.line,
+        end_line=raw.end_line,
+        column=raw.column,
+        message=message,
+        code=source_line(raw.path, raw.line).strip(),
+        url=rule_url(policy, docs_url),
+    )
+
+
+def raise_rule_errors(run: SemgrepRun, by_id: Mapping[str, Policy]) -> None:
+    """A rule semgrep rejected is a policy error (exit 2), whatever else the run reported."""
+    if not run.rule_errors:
+        return
+    problems = []
+    for rule_id, message in run.rule_errors:
+        policy = by_id.get(rule_id)
+        first = message.splitlines()[0] if message else "rejected by semgrep"
+        detail = " ".join(line.strip() for line in message.splitlines()[1:] if line.strip())[:300]
+        text = f"check.rule: semgrep rejects this rule: {first}" + (f" ({detail})" if detail else "")
+        if policy:
+            problems.append(Problem(policy.path, policy.line_of("check", "rule"), text))
+        else:
+            problems.append(Problem("<compiled rules>", 0, text))
+    raise PolicyError("semgrep rejected the compiled rules", problems)
+
+
+def findings_from_run(
+    policies: Sequence[Policy], run: SemgrepRun, docs_url: str, project_of: Callable[[str], str] = lambda _path: ""
+) -> list[Finding]:
+    """Pattern matches become findings; project checks become findings where their pattern matched nowhere."""
+    by_id = {p.id: p for p in policies}
+    findings: list[Finding] = []
+    apps: dict[str, list[RawResult]] = {}
+    present: set[tuple[str, str]] = set()
+    for raw in run.results:
+        if raw.rule_id == APP_RULE_ID:
+            apps.setdefault(project_of(raw.path), []).append(raw)
+            continue
+        policy = by_id.get(raw.rule_id)
+        if policy is None:
+            continue
+        if policy.check.kind == "project":
+            present.add((policy.id, project_of(raw.path)))
+        else:
+            findings.append(make_finding(policy, raw, raw.message or policy.check.message, docs_url))
+    for project, constructions in sorted(apps.items()):
+        preferred = sorted((r for r in constructions if not _is_test_path(r.path)), key=lambda r: (r.path, r.line))
+        anchor = (preferred or sorted(constructions, key=lambda r: (r.path, r.line)))[0]
+        for policy in policies:
+            if policy.check.kind == "project" and (policy.id, project) not in present:
+                at = RawResult(policy.id, anchor.path, anchor.line, anchor.line, anchor.column, policy.check.message)
+                findings.append(make_finding(policy, at, policy.check.message, docs_url))
+    return findings
+
+

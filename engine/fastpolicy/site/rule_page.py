@@ -1,0 +1,200 @@
+"""The rule page: one per record, with the fixed skeleton of headings."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+
+from ..catalogue.catalogue import Catalogue
+from ..catalogue.markers import strip_markers
+from ..models import Policy
+from .html import _RELATION_LABEL, CWE_BASE, OWASP_API_2023, OWASP_BASE, _badges, _div, _fence, _link_rule, _todo_lines, _yaml
+from .svg import _LEGEND, neighbourhood_svg
+from .text import Prose, _e, md_escape, plain_title
+from .urls import Pages
+
+# The fixed skeleton of a rule page: every record page has exactly these second-level headings, in this order.
+SKELETON = (
+    "Statement",
+    "Why it matters",
+    "Examples",
+    "How it is checked",
+    "Known limitations",
+    "Seed rule",
+    "References",
+    "Related records",
+    "How to suppress it",
+)
+
+
+def rule_page(policy: Policy, catalogue: Catalogue, prose: Prose, pages: Pages) -> str:
+    here = Pages.rule(policy.id)
+    by_id = catalogue.by_id()
+    title = plain_title(f"{policy.id} {policy.title}")
+    out = [f"---\ntitle: {json.dumps(title, ensure_ascii=False)}\nsearch:\n  boost: 2\n---\n"]
+    out.append(f"# {md_escape(policy.id)} · {md_escape(policy.title)}\n")
+    out.append(_badges(policy, catalogue, pages, here) + "\n")
+
+    out.append("## Statement\n")
+    out.append(_div(prose.block(policy.statement), "fp-statement") + "\n")
+
+    out.append("## Why it matters\n")
+    out.append(_div(prose.block(policy.rationale), "fp-prose") + "\n")
+
+    out.append("## Examples\n")
+    if not policy.examples:
+        out.append('<p class="fp-none">This record has no code examples: it is checked by review (see below).</p>\n')
+    for kind, label, cls in (("bad", "Flagged", "fp-flagged"), ("good", "Accepted", "fp-accepted")):
+        for example in (e for e in policy.examples if e.kind == kind):
+            code, flagged = strip_markers(example.code)
+            caption = f'<span class="fp-example-kind">{label}</span> {_e(example.title)}'
+            if example.filename:
+                caption += f' <code class="fp-filename">{_e(example.filename)}</code>'
+            out.append(f'<p class="fp-example-title {cls}">{caption}</p>\n')
+            out.append(_fence(code, example.language, flagged) + "\n")
+
+    out.append("## How it is checked\n")
+    out.append(_check_html(policy, prose) + "\n")
+    if policy.check.rule:
+        rule_yaml = _yaml(dict(policy.check.rule))
+        out.append('<p class="fp-caption">The semgrep rule:</p>\n')
+        out.append(_fence(rule_yaml, "yaml") + "\n")
+    if policy.check.fix:
+        out.append('<p class="fp-caption">Autofix (semgrep <code>fix</code>):</p>\n')
+        out.append(_fence(policy.check.fix, "python") + "\n")
+
+    out.append("## Known limitations\n")
+    out.append(_limitations_html(policy, prose) + "\n")
+
+    out.append("## Seed rule\n")
+    out.append(_seed_html(policy, catalogue, prose, pages, here) + "\n")
+
+    out.append("## References\n")
+    out.append(_references_html(policy) + "\n")
+
+    out.append("## Related records\n")
+    out.append(_related_html(policy, by_id, catalogue, prose, pages, here) + "\n")
+
+    out.append("## How to suppress it\n")
+    out.append(_suppress_html(policy) + "\n")
+    return "\n".join(out)
+
+
+def _check_html(policy: Policy, prose: Prose) -> str:
+    check = policy.check
+    if check.kind == "manual":
+        parts = [
+            "<p><strong>By review.</strong> No automated check: this record produces no findings.</p>",
+            _div(prose.block(check.reason), "fp-prose"),
+        ]
+        if check.questions:
+            parts.append("<p>Questions for the reviewer:</p>")
+            parts.append("<ol>" + "".join(f"<li>{prose.inline(q)}</li>" for q in check.questions) + "</ol>")
+        return "\n".join(parts)
+    languages = ", ".join(f"<code>{_e(lang)}</code>" for lang in check.languages)
+    if check.kind == "project":
+        parts = [
+            "<p><strong>Project-level check</strong> (semgrep, one run with every other rule). The project violates the rule when "
+            "the pattern below matches <em>nowhere</em> in the scanned tree while the tree contains a <code>FastAPI(...)</code> "
+            "application; the finding is reported at that call.</p>",
+            f"<p>It looks for: {prose.inline(check.condition)}</p>",
+        ]
+    else:
+        parts = [f"<p><strong>Automated</strong> by a semgrep pattern over {languages}; every match is a finding.</p>"]
+    paths = check.paths or {}
+    for key in ("include", "exclude"):
+        if paths.get(key):
+            parts.append(f"<p>Files {key}d: " + ", ".join(f"<code>{_e(g)}</code>" for g in paths[key]) + "</p>")
+    parts.append(f'<p>The finding says:</p>\n<blockquote class="fp-message">{prose.block(check.message)}</blockquote>')
+    return "\n".join(parts)
+
+
+def _limitations_html(policy: Policy, prose: Prose) -> str:
+    items = [f"<li>{prose.inline(text)}</li>" for text in policy.limitations]
+    for example in policy.examples:
+        lines = _todo_lines(example.code, policy.id)
+        if lines:
+            which = "line" + ("s" if len(lines) > 1 else "")
+            items.append(
+                f"<li>Not yet flagged ({_e(which)} {_e(', '.join(map(str, lines)))} of the example “{_e(example.title)}”): "
+                "a known miss, marked <code>todoruleid</code> in the record.</li>"
+            )
+    if policy.check.kind == "manual":
+        items.append("<li>Checked by review only: the scanner never reports it.</li>")
+    if not items:
+        return '<p class="fp-none">None known.</p>'
+    return "<ul>" + "".join(items) + "</ul>"
+
+
+def _seed_html(policy: Policy, catalogue: Catalogue, prose: Prose, pages: Pages, here: str) -> str:
+    if not policy.seed:
+        parts = ["<p>Beyond the seed: this record adds a rule the seed document does not state.</p>"]
+    else:
+        items = []
+        for number in policy.seed:
+            rule = catalogue.seed[number]
+            link = _e(pages.href(here, Pages.COVERAGE, number.lower().replace(".", "-")))
+            items.append(
+                f'<li><a href="{link}"><code>{_e(number)}</code></a> {_e(rule.section_title)} / {_e(rule.topic)}: {prose.inline(rule.opens)}</li>'
+            )
+        parts = ["<ul>" + "".join(items) + "</ul>"]
+    if policy.seed_verdict or policy.seed_note:
+        verdict = policy.seed_verdict or "note"
+        parts.append(
+            f'<div class="admonition fp-seed-{_e(verdict)}"><p class="admonition-title">Seed correction: {_e(verdict)}</p>\n'
+            f"{prose.block(policy.seed_note) if policy.seed_note else ''}</div>"
+        )
+    elif policy.seed:
+        parts.append('<p class="fp-none">The seed rule stands as written.</p>')
+    return "\n".join(parts)
+
+
+def _references_html(policy: Policy) -> str:
+    items = [f'<li><a href="{_e(url)}">{_e(title)}</a></li>' for title, url in policy.references]
+    standards = []
+    for code in policy.owasp:
+        name, slug = OWASP_API_2023.get(code, (code, ""))
+        href = OWASP_BASE + slug + "/" if slug else OWASP_BASE
+        standards.append(f'<a class="fp-badge fp-std" href="{_e(href)}">OWASP {_e(code)} {_e(name)}</a>')
+    for cwe in policy.cwe:
+        number = cwe.split("-", 1)[1]
+        standards.append(f'<a class="fp-badge fp-std" href="{_e(CWE_BASE + number + ".html")}">{_e(cwe)}</a>')
+    html = "<ul>" + "".join(items) + "</ul>"
+    if standards:
+        html += '\n<p class="fp-standards">' + " ".join(standards) + "</p>"
+    return html
+
+
+def _related_html(policy: Policy, by_id: Mapping[str, Policy], catalogue: Catalogue, prose: Prose, pages: Pages, here: str) -> str:
+    items = []
+    for relation in policy.relations:
+        target = by_id.get(relation.target)
+        if target is None:
+            continue
+        items.append(
+            f'<li><span class="fp-rel fp-rel-{_e(relation.type)}">{_e(_RELATION_LABEL[relation.type][0])}</span> {_link_rule(pages, here, target)}: {prose.inline(relation.note)}</li>'
+        )
+    for other in catalogue.policies:
+        for relation in other.relations:
+            if relation.target == policy.id and other.id != policy.id:
+                label = _RELATION_LABEL[relation.type][1]
+                items.append(
+                    f'<li><span class="fp-rel fp-rel-{_e(relation.type)}">{_e(label)}</span> {_link_rule(pages, here, other)}: {prose.inline(relation.note)}</li>'
+                )
+    if not items:
+        return '<p class="fp-none">No related records.</p>'
+    drawing = neighbourhood_svg(policy, catalogue, pages, here)
+    return '<ul class="fp-related">' + "".join(items) + "</ul>\n" + f'<div class="fp-graph-box">{drawing}</div>\n{_LEGEND}'
+
+
+def _suppress_html(policy: Policy) -> str:
+    if policy.check.kind == "manual":
+        return f"<p>Nothing to suppress: <code>{_e(policy.id)}</code> is checked by review and never reported by <code>fastpolicy scan</code>.</p>"
+    where = "the <code>FastAPI(...)</code> line the finding points at" if policy.check.kind == "project" else "the flagged line"
+    return (
+        f"<p>Add <code># fastpolicy: ignore[{_e(policy.id)}]</code> at the end of {where}, or alone on the line above it "
+        "(several ids separated by commas), and say why in the same comment. Only the named ids are suppressed; "
+        "suppressed findings are counted in the scan summary. To skip the rule for a whole run, use "
+        f"<code>fastpolicy scan --ignore {_e(policy.id)}</code>.</p>\n"
+        f'<pre class="fp-suppress"><code># fastpolicy: ignore[{_e(policy.id)}] reviewed: explain why here</code></pre>'
+    )

@@ -1,0 +1,53 @@
+"""Byte-for-byte scan output on examples/ and the fixture apps, against files stored in tests/golden/.
+
+The files guard refactors: a change that alters a report must say so by regenerating them
+(`PYTHONPATH=engine python tests/test_golden.py --update` from the repository root) in the same commit.
+Scans run from the repository root with relative paths, so the output does not depend on where the clone lives.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+import yaml
+
+from conftest import FIXTURES, ROOT, run_cli
+
+GOLDEN = ROOT / "tests" / "golden"
+
+
+def _cases() -> list[tuple[str, list[str]]]:
+    cases = [(f"examples.{fmt}", ["scan", "examples", "--format", fmt]) for fmt in ("json", "text", "sarif")]
+    for app in sorted((FIXTURES / "apps").glob("*")):
+        if not (app / "expected.yaml").is_file():
+            continue
+        spec = yaml.safe_load((app / "expected.yaml").read_text())
+        args = ["scan", app.relative_to(ROOT).as_posix(), "--format", "json"]
+        if spec.get("deployment"):
+            args += ["--deployment", spec["deployment"]]
+        cases.append((f"app-{app.name}.json", args))
+    return cases
+
+
+CASES = _cases()
+
+
+def _scan(args: list[str]) -> str:
+    # an unset docs URL: the default is part of what is compared
+    result = run_cli(*args, cwd=ROOT, env={"FASTPOLICY_DOCS_URL": ""})
+    assert result.returncode in (0, 1), result.stderr + result.stdout[-2000:]
+    return result.stdout
+
+
+@pytest.mark.parametrize(("name", "args"), CASES, ids=[c[0] for c in CASES])
+def test_scan_output_matches_golden(name: str, args: list[str]) -> None:
+    expected = (GOLDEN / name).read_text(encoding="utf-8")
+    assert _scan(args) == expected, f"scan output differs from tests/golden/{name}; regenerate only for an intended change"
+
+
+if __name__ == "__main__" and "--update" in sys.argv:
+    GOLDEN.mkdir(exist_ok=True)
+    for name, args in CASES:
+        (GOLDEN / name).write_text(_scan(args), encoding="utf-8")
+        print(f"wrote tests/golden/{name}")

@@ -45,10 +45,20 @@ class Check:
     condition: str = ""
     reason: str = ""
     questions: tuple[str, ...] = ()
+    route: Mapping[str, Any] = field(default_factory=dict)  # route predicate (route checks; filter on pattern checks)
+    resolve: Mapping[str, Any] = field(default_factory=dict)  # settings/constant value filter on a pattern check
+    launch: Mapping[str, Any] = field(default_factory=dict)
+    setting: Mapping[str, Any] = field(default_factory=dict)
+    once_per: str = "route"
 
     @property
     def automated(self) -> bool:
         return self.kind != "manual"
+
+    @property
+    def uses_semgrep(self) -> bool:
+        """Pattern and project checks run in semgrep; route, launch and setting checks are decided on the project model."""
+        return self.kind in ("pattern", "project")
 
 
 @dataclass(frozen=True)
@@ -91,6 +101,8 @@ class Policy:
     cwe: tuple[str, ...] = ()
     aliases: tuple[str, ...] = ()
     deployment: str = ""
+    applies_roles: tuple[str, ...] = ()  # empty: the default for the check's languages
+    applies_packages: tuple[Mapping[str, str], ...] = ()
     seed_verdict: str = ""
     seed_note: str = ""
     limitations: tuple[str, ...] = ()
@@ -152,6 +164,8 @@ class ScanResult:
     suppressed: int = 0
     below_threshold: int = 0
     skipped_rules: tuple[str, ...] = ()
+    deployment: str = ""  # where the project runs: detected from the repository or given by the user
+    deployment_evidence: tuple[str, ...] = ()
 
     @property
     def complete(self) -> bool:

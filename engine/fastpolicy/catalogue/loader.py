@@ -103,6 +103,11 @@ def build_policy(data: Mapping[str, Any], lines: Mapping[str, int], path: str, o
         condition=str(check_data.get("condition", "")).strip(),
         reason=str(check_data.get("reason", "")).strip(),
         questions=_as_tuple(check_data.get("questions")),
+        route=dict(check_data.get("route") or {}),
+        resolve=dict(check_data.get("resolve") or {}),
+        launch=dict(check_data.get("launch") or {}),
+        setting=dict(check_data.get("setting") or {}),
+        once_per=str(check_data.get("once_per", "route")),
     )
     examples = tuple(
         Example(
@@ -137,6 +142,8 @@ def build_policy(data: Mapping[str, Any], lines: Mapping[str, int], path: str, o
         cwe=_as_tuple(data.get("cwe")),
         aliases=_as_tuple(data.get("aliases")),
         deployment=str(data.get("deployment", "")),
+        applies_roles=_as_tuple((data.get("applies_to") or {}).get("roles")),
+        applies_packages=tuple(dict(c) for c in (data.get("applies_to") or {}).get("packages") or ()),
         seed_verdict=str(note.get("verdict", "")),
         seed_note=str(note.get("note", "")).strip(),
         limitations=_as_tuple(data.get("limitations")),

@@ -8,10 +8,11 @@ import warnings
 from collections.abc import Mapping, Sequence
 from pathlib import Path, PurePosixPath
 
-from . import deployment as deployment_mod
-from . import launches as launch_mod
 from .dependencies import is_dependency_file, read_dependencies
+from .deployment import K8S_KINDS, detect
 from .facts import FileRole, Launch, Location, ModelProblem, ProjectModel, Setting
+from .launches import gunicorn_config, is_launch_file, python_runs, yaml_documents
+from .launches import read as read_launches
 from .modules import Module, ModuleIndex, module_name
 from .roles import classify
 from .routes import RouteGraph, StringResolver
@@ -26,22 +27,22 @@ _NO_ROUTES = {"tests", "migrations", "generated", "vendored", "docs"}
 MAX_PY_BYTES = 1_000_000
 
 
-def _read(path: str) -> str | None:
+def _read(path: Path) -> str | None:
     try:
-        return Path(path).read_text(encoding="utf-8", errors="replace")
+        return path.read_text(encoding="utf-8", errors="replace")
     except OSError:
         return None
 
 
 def build_model(files: Sequence[str], *, roots: Sequence[str] = (".",), role_overrides: Mapping[str, Sequence[str]] | None = None,
-                deployment: str | None = None) -> ProjectModel:
-    """`files` are paths as the scan shows them (readable from the working directory)."""
+                deployment: str | None = None, base: Path = Path(".")) -> ProjectModel:
+    """`files` are paths as the scan shows them, relative to `base` (the working directory)."""
     problems: list[ModelProblem] = []
     roles: list[FileRole] = []
     modules: list[Module] = []
     texts: dict[str, str] = {}
     for path in sorted(set(files)):
-        text = _read(path)
+        text = _read(base / path)
         if text is None:
             problems.append(ModelProblem(Location(path, 0), "could not read the file for the project model"))
             continue
@@ -66,22 +67,22 @@ def build_model(files: Sequence[str], *, roots: Sequence[str] = (".",), role_ove
     for path, text in texts.items():
         name = PurePosixPath(path).name
         if ENV_FILE.match(name):
-            settings += env_settings(Path("."), path)
+            settings += env_settings(base, path)
         elif name.endswith((".yaml", ".yml")):
             found, env, kinds = _yaml(path, text, problems)
             launches += found
             settings += env
             k8s += kinds
-        elif not name.endswith((".py", ".pyi")) and not is_dependency_file(name) and launch_mod.is_launch_file(name):
-            found, more = launch_mod.read(Path("."), path, text)
+        elif not name.endswith((".py", ".pyi")) and not is_dependency_file(name) and is_launch_file(name):
+            found, more = read_launches(base, path, text)
             launches += found
             problems += more
     for module in modules:
         if PurePosixPath(module.path).name.startswith("gunicorn") or role_of.get(module.path) == "infrastructure":
-            launches += launch_mod.gunicorn_config(module)
+            launches += gunicorn_config(module)
         elif role_of.get(module.path) not in _NO_ROUTES:
-            launches += launch_mod.python_runs(module)
-    dependencies, dep_problems = read_dependencies(Path("."), [p for p in texts if is_dependency_file(PurePosixPath(p).name)])
+            launches += python_runs(module)
+    dependencies, dep_problems = read_dependencies(base, [p for p in texts if is_dependency_file(PurePosixPath(p).name)])
     problems += dep_problems
     by_name: dict[str, list[object]] = {}
     for s in settings:
@@ -93,7 +94,7 @@ def build_model(files: Sequence[str], *, roots: Sequence[str] = (".",), role_ove
         root=",".join(roots), roles=tuple(roles), dependencies=dependencies, apps=tuple(graph.apps(_app_keys(launches))),
         routes=tuple(graph.routes()), launches=tuple(sorted(launches, key=lambda x: (x.source.path, x.source.line, x.server))),
         settings=tuple(sorted(settings, key=lambda s: (s.location.path, s.location.line, s.name))),
-        deployment=deployment_mod.detect(k8s, launches, list(texts), deployment),
+        deployment=detect(k8s, launches, list(texts), deployment),
         problems=tuple(sorted(problems, key=lambda p: (p.location.path, p.location.line))),
         _role_index=role_of)
     return model
@@ -171,6 +172,6 @@ def _yaml(path: str, text: str, problems: list[ModelProblem]) -> tuple[list[Laun
     except (RecursionError, ValueError, TypeError) as exc:
         problems.append(ModelProblem(Location(path, 0), f"could not read YAML for the project model: {exc}"))
         return [], [], []
-    kinds = [Location(path, 1) for d in docs if isinstance(d, dict) and d.get("kind") in deployment_mod.K8S_KINDS and "apiVersion" in d]
-    launches, env = launch_mod.yaml_documents(path, text, docs)
+    kinds = [Location(path, 1) for d in docs if isinstance(d, dict) and d.get("kind") in K8S_KINDS and "apiVersion" in d]
+    launches, env = yaml_documents(path, text, docs)
     return launches, env, kinds

@@ -14,15 +14,11 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.version import InvalidVersion, Version
 
-from .facts import Dependency, Location, ModelProblem
+from .facts import Dependency, Location, ModelProblem, normalize
 
 _REQUIREMENTS = re.compile(r"^requirements([-_.][\w.-]*)?\.(txt|in)$|^.*requirements.*\.txt$")
 LOCK_FILES = ("uv.lock", "poetry.lock", "Pipfile.lock", "pdm.lock")
 MANIFESTS = ("pyproject.toml", "setup.cfg", "setup.py", "Pipfile")
-
-
-def normalize(name: str) -> str:
-    return re.sub(r"[-_.]+", "-", name).lower()
 
 
 def is_dependency_file(name: str) -> bool:

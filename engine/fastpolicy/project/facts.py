@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 ROLES = ("app", "settings", "tests", "migrations", "generated", "scripts", "infrastructure", "vendored", "docs")
 DEPLOYMENTS = ("kubernetes", "vm", "container", "unknown")
+
+
+def normalize(name: str) -> str:
+    """A distribution name in PEP 503 form: `SQLAlchemy`, `sqlalchemy_utils` -> `sqlalchemy`, `sqlalchemy-utils`."""
+    return re.sub(r"[-_.]+", "-", name).lower()
 
 
 @dataclass(frozen=True)
@@ -127,8 +133,6 @@ class ProjectModel:
         return self._role_index.get(path, "app")
 
     def dependency(self, name: str) -> Dependency | None:
-        from .dependencies import normalize
-
         key = normalize(name)
         for dep in self.dependencies:
             if dep.name == key:

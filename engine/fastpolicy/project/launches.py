@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from . import commands
+from .commands import SERVERS, SETTING_NAMES, parse, tokens
 from .facts import Launch, Location, ModelProblem, Setting
 from .modules import Module, call_name
 from .settings import literal
@@ -29,7 +29,7 @@ def _norm(command: str | list[str]) -> str:
 
 def _launches(command: str | list[str], location: Location, kind: str) -> list[Launch]:
     return [Launch(server, target, tuple(sorted(options.items())), location, kind, _norm(command))
-            for server, target, options in commands.parse(command)]
+            for server, target, options in parse(command)]
 
 
 def dockerfile(rel: str, text: str) -> list[Launch]:
@@ -43,12 +43,12 @@ def dockerfile(rel: str, text: str) -> list[Launch]:
             entrypoint = []
         if item["instruction"] not in ("CMD", "ENTRYPOINT"):
             continue
-        words = commands.tokens(item["value"])
+        words = tokens(item["value"])
         location = Location(rel, item["startline"] + 1)
         if item["instruction"] == "ENTRYPOINT":
             entrypoint = words
             found += _launches(words, location, "dockerfile")
-        elif not commands.parse(entrypoint):
+        elif not parse(entrypoint):
             found += _launches([*entrypoint, *words], location, "dockerfile")
     return found
 
@@ -102,7 +102,7 @@ def _as_words(value: Any) -> list[str]:
     if isinstance(value, list):
         return [str(v) for v in value]
     if isinstance(value, str):
-        return commands.tokens(value)
+        return tokens(value)
     return []
 
 
@@ -139,7 +139,7 @@ def procfile(rel: str, text: str) -> list[Launch]:
 def shell(rel: str, text: str, kind: str = "shell") -> list[Launch]:
     found = []
     for number, line in enumerate(text.replace("\\\n", " ").splitlines(), 1):
-        if any(s in line for s in commands.SERVERS) and not line.lstrip().startswith("#"):
+        if any(s in line for s in SERVERS) and not line.lstrip().startswith("#"):
             found += _launches(line, Location(rel, number), kind)
     return found
 
@@ -166,7 +166,7 @@ def gunicorn_config(module: Module) -> list[Launch]:
     options: list[tuple[str, str]] = []
     for node in module.tree.body:
         if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
-            name = commands.SETTING_NAMES.get(node.targets[0].id)
+            name = SETTING_NAMES.get(node.targets[0].id)
             if name:
                 value = literal(node.value)
                 options.append((name, str(value) if value is not None and not isinstance(value, bool) else ("" if value is True else ast.unparse(node.value))))
@@ -186,7 +186,7 @@ def python_runs(module: Module) -> list[Launch]:
             for kw in node.keywords:
                 if kw.arg:
                     value = literal(kw.value)
-                    options.append((commands.SETTING_NAMES.get(kw.arg, kw.arg), "" if value is True else str(value) if value is not None else ast.unparse(kw.value)))
+                    options.append((SETTING_NAMES.get(kw.arg, kw.arg), "" if value is True else str(value) if value is not None else ast.unparse(kw.value)))
             text = ast.unparse(target) if target is not None else ""
             found.append(Launch(node.func.value.id, literal(target) if isinstance(literal(target), str) else text, tuple(sorted(options)),
                                 Location(module.path, node.lineno), "python", ast.unparse(node)[:200]))

@@ -11,10 +11,15 @@ from .dependencies import may_satisfy
 from .facts import Launch, Location, ProjectModel, Route, Setting
 
 PYTHON_DEFAULT_ROLES = ("app", "settings")
-OTHER_DEFAULT_ROLES = ("app", "settings", "infrastructure")
+TEST_ROLES = ("tests",)
+OTHER_DEFAULT_ROLES = ("app", "settings", "tests", "scripts", "infrastructure")
+_TEST_GLOB = re.compile(r"(^|/)(tests?/|test_|conftest)|_test\.py")
 
 
-def default_roles(languages: Sequence[str]) -> tuple[str, ...]:
+def default_roles(languages: Sequence[str], includes: Sequence[str] = ()) -> tuple[str, ...]:
+    """Python rules read app code and settings modules; rules whose paths name test files read tests; others every non-generated file."""
+    if includes and all(_TEST_GLOB.search(g) for g in includes):
+        return TEST_ROLES
     return PYTHON_DEFAULT_ROLES if set(languages) <= {"python"} else OTHER_DEFAULT_ROLES
 
 

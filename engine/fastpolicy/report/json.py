@@ -16,6 +16,7 @@ def summary(result: ScanResult) -> dict[str, Any]:
     return {
         "by_severity": result.counts(),
         "complete": result.complete,
+        "deployment": {"kind": result.deployment, "evidence": list(result.deployment_evidence)},
         "errors": len(result.errors),
         "files_scanned": result.files_scanned,
         "findings": len(result.findings),

@@ -42,10 +42,13 @@ def render_text(result: ScanResult) -> str:
     if result.below_threshold:
         extras.append(f"{result.below_threshold} below the severity threshold")
     if result.skipped_rules:
-        extras.append(f"{len(result.skipped_rules)} deployment-specific rules not run (use --deployment)")
+        extras.append(f"{len(result.skipped_rules)} rules do not apply to this project (deployment or package versions)")
     if extras:
         line += "; " + ", ".join(extras)
     out.append(line + ".")
+    if result.deployment:
+        evidence = f" ({escape(', '.join(result.deployment_evidence[:3]))})" if result.deployment_evidence else ""
+        out.append(f"Deployment: {escape(result.deployment)}{evidence}; `fastpolicy context` shows the project model.")
     if not result.complete:
         out.append("[bold red]The scan is INCOMPLETE: some files or rules were not checked (see above). Exit code 3.[/]")
     return "\n".join(out) + "\n"

@@ -8,6 +8,7 @@ from typing import Any
 
 from ..errors import PolicyError, Problem
 from ..models import Policy
+from .semgrep import METAVAR_MARK
 
 APP_RULE_ID = "fastpolicy.fastapi-app"
 _SEVERITY = {"critical": "CRITICAL", "high": "HIGH", "medium": "MEDIUM", "low": "LOW", "info": "INFO"}
@@ -85,6 +86,9 @@ def compile_rule(policy: Policy) -> dict[str, Any]:
             **({"owasp": list(policy.owasp)} if policy.owasp else {}),
         },
     }
+    if check.resolve:  # semgrep's JSON carries no bindings: ask for the one the model needs inside the message
+        name = str(check.resolve["metavariable"])
+        rule["message"] = f"{check.message}{METAVAR_MARK}{name[1:]}={name}"
     if check.paths:
         rule["paths"] = {k: list(v) for k, v in check.paths.items()}
     rule.update(check.rule)
@@ -95,7 +99,7 @@ def compile_rule(policy: Policy) -> dict[str, Any]:
 
 def compile_config(policies: Iterable[Policy]) -> dict[str, Any]:
     """The semgrep config for the automated records, plus the built-in FastAPI-app locator."""
-    selected = [p for p in policies if p.check.automated]
+    selected = [p for p in policies if p.check.uses_semgrep]
     problems = [problem for p in selected for problem in rule_problems(p)]
     if problems:
         raise PolicyError("invalid semgrep rule(s)", problems)

@@ -10,8 +10,10 @@ from pathlib import Path
 from ..catalogue.languages import BY_NAME
 from ..catalogue.markers import parse_markers
 from ..models import Example, Policy
+from ..project import build_model
 from .compiler import compile_config
-from .findings import findings_from_run, raise_rule_errors
+from .decide import not_applicable
+from .findings import findings_from_run, model_findings, raise_rule_errors
 from .semgrep import run_semgrep
 
 
@@ -61,14 +63,29 @@ def run_examples(policies: Sequence[Policy]) -> ExampleReport:
                 files[str(target.relative_to(root))] = (policy, example)
         if not files:
             return ExampleReport((), len(tested))
-        run = run_semgrep(compile_config(tested), sorted(files), cwd=root)
-        raise_rule_errors(run, {p.id: p for p in tested})
         project_of = lambda path: "/".join(Path(path).parts[:2])  # noqa: E731 - one example = one project
-        findings = findings_from_run(tested, run, "", project_of)
+        projects: dict[str, list[str]] = {}
+        for path in files:
+            projects.setdefault(project_of(path), []).append(path)
+        models = {name: build_model(paths, roots=[name], base=root) for name, paths in sorted(projects.items())}
+        by_project = {name: [p for p in tested if p.id == name.split("/")[0]] for name in models}
+        findings = []
+        for name, model in models.items():
+            findings += model_findings([p for p in by_project[name] if not not_applicable(p, model)], [model], "")
+        semgrep_tested = [p for p in tested if p.check.uses_semgrep]
+        if semgrep_tested:
+            run = run_semgrep(compile_config(semgrep_tested), sorted(f for f in files if files[f][0].check.uses_semgrep), cwd=root)
+            raise_rule_errors(run, {p.id: p for p in semgrep_tested})
+            findings += findings_from_run(semgrep_tested, run, "", lambda path: models[project_of(path)], project_of)
+        else:
+            run = None
     flagged: dict[str, set[int]] = {}
     for finding in findings:
         flagged.setdefault(f"{finding.rule_id}:{finding.path}", set()).add(finding.line)
-    parse_errors = {e.path: e.message for e in run.errors if e.path}
+    parse_errors = {e.path: e.message for e in (run.errors if run else ()) if e.path}
+    for model in models.values():
+        for problem in model.problems:
+            parse_errors.setdefault(problem.location.path, problem.message)
     outcomes = []
     for path, (policy, example) in sorted(files.items()):
         markers = [m for m in parse_markers(example.code) if m.rule_id == policy.id]

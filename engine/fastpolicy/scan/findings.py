@@ -7,7 +7,9 @@ from pathlib import PurePath
 
 from ..errors import PolicyError, Problem
 from ..models import Finding, Policy
+from ..project import ProjectModel
 from .compiler import APP_RULE_ID
+from .decide import MODEL_KINDS, model_results, refine
 from .semgrep import RawResult, SemgrepRun
 from .suppression import source_line
 
@@ -57,9 +59,9 @@ def raise_rule_errors(run: SemgrepRun, by_id: Mapping[str, Policy]) -> None:
 
 
 def findings_from_run(
-    policies: Sequence[Policy], run: SemgrepRun, docs_url: str, project_of: Callable[[str], str] = lambda _path: ""
+    policies: Sequence[Policy], run: SemgrepRun, docs_url: str, model_of: Callable[[str], ProjectModel], project_of: Callable[[str], str] = lambda _path: ""
 ) -> list[Finding]:
-    """Pattern matches become findings; project checks become findings where their pattern matched nowhere."""
+    """Pattern matches the project model keeps, project checks where their pattern matched nowhere, and model-decided checks."""
     by_id = {p.id: p for p in policies}
     findings: list[Finding] = []
     apps: dict[str, list[RawResult]] = {}
@@ -73,11 +75,12 @@ def findings_from_run(
             continue
         if policy.check.kind == "project":
             present.add((policy.id, project_of(raw.path)))
-        else:
-            findings.append(make_finding(policy, raw, raw.message or policy.check.message, docs_url))
+            continue
+        kept = refine(policy, raw, model_of(raw.path))
+        if kept is not None:
+            findings.append(make_finding(policy, kept, kept.message or policy.check.message, docs_url))
     for project, constructions in sorted(apps.items()):
-        preferred = sorted((r for r in constructions if not _is_test_path(r.path)), key=lambda r: (r.path, r.line))
-        anchor = (preferred or sorted(constructions, key=lambda r: (r.path, r.line)))[0]
+        anchor = _anchor(constructions, model_of(constructions[0].path))
         for policy in policies:
             if policy.check.kind == "project" and (policy.id, project) not in present:
                 at = RawResult(policy.id, anchor.path, anchor.line, anchor.line, anchor.column, policy.check.message)
@@ -85,3 +88,13 @@ def findings_from_run(
     return findings
 
 
+def model_findings(policies: Sequence[Policy], models: Sequence[ProjectModel], docs_url: str) -> list[Finding]:
+    return [make_finding(policy, raw, raw.message, docs_url) for model in models for policy in policies
+            if policy.check.kind in MODEL_KINDS for raw in model_results(policy, model)]
+
+
+def _anchor(constructions: Sequence[RawResult], model: ProjectModel) -> RawResult:
+    """The FastAPI(...) a project finding sits at: a served application (the launch model knows which), app code before tests."""
+    served = {(a.location.path, a.location.line) for a in model.apps if a.served}
+    ranked = sorted(constructions, key=lambda r: ((r.path, r.line) not in served, model.role_of(r.path) != "app", _is_test_path(r.path), r.path, r.line))
+    return ranked[0]

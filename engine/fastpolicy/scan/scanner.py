@@ -10,11 +10,14 @@ from ..catalogue.resolve import is_named
 from ..config import docs_url_from_env
 from ..errors import ScanFailed, UnknownName, UsageError
 from ..models import SEVERITIES, Finding, Policy, ScanError, ScanResult
+from ..project import ProjectModel, build_model
+from ..project.builder import MODEL_GLOBS
 from .compiler import compile_config
-from .findings import findings_from_run, raise_rule_errors
+from .decide import not_applicable
+from .findings import findings_from_run, model_findings, raise_rule_errors
 from .semgrep import run_semgrep
 from .suppression import clear_source_cache, filter_findings
-from .targets import MAX_FILE_BYTES, collect, name_globs
+from .targets import MAX_FILE_BYTES, collect, name_globs, wanted
 
 
 @dataclass(frozen=True)
@@ -41,29 +44,43 @@ def scan(catalogue: Catalogue, roots: Sequence[str], options: ScanOptions) -> Sc
     if options.severity not in SEVERITIES:
         raise UsageError(f"--severity must be one of {', '.join(SEVERITIES)}")
     clear_source_cache()
-    selected = select_policies(catalogue, options.select, options.ignore)
-    skipped = [p.id for p in selected if p.deployment and p.deployment != options.deployment]
-    policies = [p for p in selected if p.check.automated and p.id not in skipped]
-    if not policies:
+    selected = [p for p in select_policies(catalogue, options.select, options.ignore) if p.check.automated]
+    if not selected:
         raise UsageError("no automated record is selected: nothing to check")
-    targets = collect(roots, name_globs(policies), exclude=options.exclude, max_bytes=options.max_file_bytes)
+    rule_globs = name_globs(p for p in selected if p.check.uses_semgrep)
+    targets = collect(roots, tuple(sorted({*rule_globs, *MODEL_GLOBS})), exclude=options.exclude, max_bytes=options.max_file_bytes)
     if not targets.files:
         raise ScanFailed(f"no file to check under {', '.join(roots)}: fastpolicy reads Python, Dockerfiles, YAML manifests and config files")
-    run = run_semgrep(compile_config(policies), targets.files)
-    raise_rule_errors(run, {p.id: p for p in policies})
-    errors: list[ScanError] = [*targets.errors, *run.errors]
-    if not run.scanned:
-        errors.append(ScanError("fatal", "error", "semgrep scanned no file: the result would look clean but nothing was checked"))
-    findings = findings_from_run(policies, run, options.docs_url)
+    model = build_model(targets.files, roots=roots, deployment=options.deployment or None)
+    skipped = sorted(p.id for p in selected if not_applicable(p, model))
+    policies = [p for p in selected if p.id not in skipped]
+    errors: list[ScanError] = [*targets.errors, *model_errors(model)]
+    semgrep_policies = [p for p in policies if p.check.uses_semgrep]
+    semgrep_files = [f for f in targets.files if wanted(f, rule_globs)]
+    findings = model_findings(policies, [model], options.docs_url)
+    scanned = 0
+    if semgrep_policies and semgrep_files:
+        run = run_semgrep(compile_config(semgrep_policies), semgrep_files)
+        raise_rule_errors(run, {p.id: p for p in semgrep_policies})
+        errors += run.errors
+        if not run.scanned:
+            errors.append(ScanError("fatal", "error", "semgrep scanned no file: the result would look clean but nothing was checked"))
+        scanned = len(run.scanned)
+        findings += findings_from_run(semgrep_policies, run, options.docs_url, lambda _path: model)
     kept, suppressed, below = filter_findings(findings, options.severity)
     return ScanResult(
-        findings=tuple(sorted(kept, key=Finding.sort_key)),
+        findings=tuple(sorted(set(kept), key=Finding.sort_key)),
         errors=tuple(sorted(set(errors), key=ScanError.sort_key)),
-        files_scanned=len(run.scanned),
+        files_scanned=scanned,
         rules_run=len(policies),
         suppressed=suppressed,
         below_threshold=below,
-        skipped_rules=tuple(sorted(skipped)),
+        skipped_rules=tuple(skipped),
+        deployment=model.deployment.kind,
+        deployment_evidence=tuple(str(e) for e in model.deployment.evidence),
     )
 
 
+def model_errors(model: ProjectModel) -> list[ScanError]:
+    """A file the model could not read is listed, never silently ignored: the verdicts that depend on it are not complete."""
+    return [ScanError("model-unreadable", "error", p.message, p.location.path, p.location.line) for p in model.problems]

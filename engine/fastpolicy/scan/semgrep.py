@@ -31,6 +31,7 @@ class RawResult:
     end_line: int
     column: int
     message: str
+    metavars: tuple[tuple[str, str], ...] = ()  # bound metavariables ($NAME -> source text) for model filters
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,15 @@ class SemgrepRun:
     errors: tuple[ScanError, ...]
     rule_errors: tuple[tuple[str, str], ...]  # (rule id or "", message): problems in the compiled rules
     scanned: tuple[str, ...]
+
+
+METAVAR_MARK = "\u241e"  # the compiler appends `<mark>NAME=$NAME` to a message when the model needs that binding
+
+
+def _message_and_metavars(message: str) -> tuple[str, tuple[tuple[str, str], ...]]:
+    text, *bound = message.split(METAVAR_MARK)
+    pairs = tuple(sorted(("$" + name, value) for name, _, value in (b.partition("=") for b in bound)))
+    return text, pairs
 
 
 def find_executable() -> str:
@@ -180,7 +190,8 @@ def parse_output(stdout: str, stderr: str, returncode: int, config_path: str = "
                     line=int(item["start"]["line"]),
                     end_line=int(item["end"]["line"]),
                     column=int(item["start"]["col"]),
-                    message=str(item.get("extra", {}).get("message", "")),
+                    message=_message_and_metavars(str(item.get("extra", {}).get("message", "")))[0],
+                    metavars=_message_and_metavars(str(item.get("extra", {}).get("message", "")))[1],
                 )
             )
         except (KeyError, TypeError, ValueError) as exc:

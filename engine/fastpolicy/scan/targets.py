@@ -57,6 +57,11 @@ def _wanted(name: str, globs: Sequence[str]) -> bool:
     return any(fnmatch.fnmatchcase(name, g) for g in globs)
 
 
+def wanted(path: str, globs: Sequence[str]) -> bool:
+    """Whether a collected file is one some rule reads (the project model reads more)."""
+    return _wanted(Path(path).name, globs)
+
+
 def collect(roots: Sequence[str], globs: Sequence[str], *, exclude: Sequence[str] = (), max_bytes: int = MAX_FILE_BYTES) -> Targets:
     """Files under `roots` (as given: relative stays relative) whose names match `globs`."""
     files: set[str] = set()

@@ -1,0 +1,85 @@
+"""The project model decides: which records apply (deployment, package versions), which files they read (roles),
+route and settings filters on pattern matches, and the findings of route, launch and setting checks."""
+
+from __future__ import annotations
+
+import re
+
+from ..models import Policy
+from ..project import ProjectModel
+from ..project.predicates import default_roles, option_matches, packages_hold, route_matches, setting_matches
+from .semgrep import RawResult
+
+MODEL_KINDS = ("route", "launch", "setting")
+
+
+def not_applicable(policy: Policy, model: ProjectModel) -> str:
+    """Why the record does not apply to this project ("" when it does)."""
+    if policy.deployment and policy.deployment != model.deployment.kind:
+        return f"deployment is {model.deployment.kind}, not {policy.deployment}"
+    held, reason = packages_hold(model, policy.applies_packages)
+    return "" if held else reason
+
+
+def roles_of(policy: Policy) -> tuple[str, ...]:
+    return policy.applies_roles or default_roles(policy.check.languages or ("python",), [str(g) for g in policy.check.paths.get("include", [])])
+
+
+def refine(policy: Policy, raw: RawResult, model: ProjectModel) -> RawResult | None:
+    """A pattern match the model keeps (possibly moved to its route's decorator line), or None."""
+    if model.role_of(raw.path) not in roles_of(policy):
+        return None
+    check = policy.check
+    if check.resolve:
+        name = dict(raw.metavars).get(str(check.resolve["metavariable"]), "")
+        attr = re.split(r"[.\[]", name.strip())[-1] if name else ""
+        values = [s for s in model.setting(attr)] if attr else []
+        pattern = str(check.resolve["value_matches"])
+        if not any(re.search(pattern, _text(s.value if s.value is not None else s.text)) for s in values):
+            return None
+    if check.route:
+        routes = [r for r in model.routes_at(raw.path, raw.line)]
+        if not routes or not any(route_matches(r, check.route) for r in routes):
+            return None
+        first = min(r.location.line for r in routes)
+        return RawResult(raw.rule_id, raw.path, first, first, 1, raw.message, raw.metavars)
+    return raw
+
+
+def model_results(policy: Policy, model: ProjectModel) -> list[RawResult]:
+    """Findings of the checks decided on the model alone."""
+    check = policy.check
+    roles = roles_of(policy) if policy.applies_roles else ()
+    found: list[RawResult] = []
+    if check.kind == "route":
+        seen: set[str] = set()
+        for route in model.routes:
+            if roles and model.role_of(route.location.path) not in roles:
+                continue
+            if not route_matches(route, check.route):
+                continue
+            if check.once_per == "router":
+                if route.router in seen:
+                    continue
+                seen.add(route.router)
+            line = route.location.line
+            found.append(RawResult(policy.id, route.location.path, line, line, 1, check.message))
+    elif check.kind == "launch":
+        for launch in model.launches:
+            if option_matches(launch, check.launch):
+                line = launch.source.line
+                found.append(RawResult(policy.id, launch.source.path, line, line, 1, check.message))
+    elif check.kind == "setting":
+        for setting in model.settings:
+            if roles and model.role_of(setting.location.path) not in roles and setting.kind != "env":
+                continue
+            if setting_matches(setting, check.setting):
+                line = setting.location.line
+                found.append(RawResult(policy.id, setting.location.path, line, line, 1, check.message))
+    return found
+
+
+def _text(value: object) -> str:
+    if isinstance(value, (list, tuple, set)):
+        return " ".join(_text(v) for v in value)
+    return str(value)

@@ -151,6 +151,23 @@ def scan(
     return exit_code(result)
 
 
+@app.command()
+def context(
+    paths: Annotated[Optional[list[str]], typer.Argument(help="Files or folders of the project (default: .).", show_default=False)] = None,
+    format: Annotated[ListFormat, typer.Option("--format", "-f", help="table (text) or json (the documented contract).")] = ListFormat.table,
+    deployment: Annotated[str, typer.Option("--deployment", help="Where the project runs (kubernetes or vm), instead of detecting it.")] = "",
+    exclude: Annotated[Optional[list[str]], typer.Option("--exclude", help="Glob of files or folders to leave out (repeatable).")] = None,
+) -> int:
+    """Show the project model: file roles, dependency versions, apps, routes with effective paths and dependencies, launches, settings, deployment."""
+    from .scan.scanner import ScanOptions, project_context
+
+    if deployment and deployment not in ("kubernetes", "vm"):
+        raise UsageError("--deployment must be 'kubernetes' or 'vm'")
+    model = project_context(paths or ["."], ScanOptions(deployment=deployment, exclude=tuple(exclude or ())))
+    _emit("context", "text" if format is ListFormat.table else "json", model)
+    return EXIT_OK
+
+
 @app.command("list")
 def list_records(section: SectionOption = None, format: Annotated[ListFormat, typer.Option("--format", "-f")] = ListFormat.table, policies: PoliciesOption = None) -> int:
     """List the records (of the given sections)."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from . import browse, examples, graph, json, sarif, text
+from . import browse, context, examples, graph, json, sarif, text
 from .rendered import Rendered
 
 Reporter = Callable[[Any], Rendered]
@@ -17,6 +17,7 @@ REPORTERS: dict[str, dict[str, Reporter]] = {
     "coverage": {"table": browse.coverage_table_report, "json": browse.coverage_json_report},
     "graph": {"mermaid": graph.mermaid_report, "dot": graph.dot_report, "json": graph.json_report},
     "test": {"text": examples.examples_report},
+    "context": {"text": context.context_text_report, "json": context.context_json_report},
 }
 
 

@@ -81,6 +81,14 @@ def scan(catalogue: Catalogue, roots: Sequence[str], options: ScanOptions) -> Sc
     )
 
 
+def project_context(roots: Sequence[str], options: ScanOptions) -> ProjectModel:
+    """The project model a scan of `roots` would decide with (what `fastpolicy context` shows)."""
+    targets = collect(roots, MODEL_GLOBS, exclude=options.exclude, max_bytes=options.max_file_bytes)
+    if not targets.files:
+        raise ScanFailed(f"no file to read under {', '.join(roots)}")
+    return build_model(targets.files, roots=roots, deployment=options.deployment or None)
+
+
 def model_errors(model: ProjectModel) -> list[ScanError]:
     """A file the model could not read is listed, never silently ignored: the verdicts that depend on it are not complete."""
     return [ScanError("model-unreadable", "error", p.message, p.location.path, p.location.line) for p in model.problems]

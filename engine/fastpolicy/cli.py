@@ -134,8 +134,11 @@ def scan(
     max_file_size: Annotated[int, typer.Option("--max-file-size", help="Bytes; larger files are reported as not checked. 0 = no limit.")] = 1_000_000,
     docs_url: Annotated[Optional[str], typer.Option("--docs-url", envvar=ENV_DOCS_URL, help="Base URL of the catalogue site that findings link to.")] = None,
     policies: PoliciesOption = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Do not read or write the result cache.")] = False,
+    cache_dir: Annotated[Optional[Path], typer.Option("--cache-dir", help="Where the result cache lives.", show_default=".fastpolicy_cache")] = None,
 ) -> int:
     """Scan a project with one semgrep run. Exit 0 clean, 1 findings, 2 usage or policy error, 3 scan failed or incomplete."""
+    from .scan.cache import CACHE_DIR
     from .scan.scanner import ScanOptions
     from .scan.scanner import scan as run_scan
 
@@ -144,6 +147,7 @@ def scan(
     options = ScanOptions(
         select=tuple(select or ()), ignore=tuple(ignore or ()), severity=severity, deployment=deployment,
         exclude=tuple(exclude or ()), max_file_bytes=max_file_size, docs_url=docs_url or DEFAULT_DOCS_URL,
+        cache_dir=None if no_cache else (cache_dir or Path(CACHE_DIR)),
     )
     with _flag("--select/--ignore", " (see `fastpolicy list`)"):
         result = run_scan(_catalogue(policies), paths, options)

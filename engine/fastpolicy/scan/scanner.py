@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from ..catalogue.catalogue import Catalogue
 from ..catalogue.resolve import is_named
@@ -14,8 +15,9 @@ from ..project import ProjectModel, build_model
 from ..project.builder import MODEL_GLOBS
 from .compiler import compile_config
 from .decide import not_applicable
+from .cache import ResultCache, config_key, merge, semgrep_identity
 from .findings import findings_from_run, model_findings, raise_rule_errors
-from .semgrep import run_semgrep
+from .semgrep import SemgrepRun, find_executable, run_semgrep
 from .suppression import clear_source_cache, filter_findings
 from .targets import MAX_FILE_BYTES, collect, name_globs, wanted
 
@@ -29,6 +31,7 @@ class ScanOptions:
     exclude: tuple[str, ...] = ()
     max_file_bytes: int = MAX_FILE_BYTES
     docs_url: str = field(default_factory=docs_url_from_env)
+    cache_dir: Path | None = None  # None: no result cache
 
 
 def select_policies(catalogue: Catalogue, select: Sequence[str], ignore: Sequence[str]) -> list[Policy]:
@@ -60,7 +63,7 @@ def scan(catalogue: Catalogue, roots: Sequence[str], options: ScanOptions) -> Sc
     findings = model_findings(policies, [model], options.docs_url)
     scanned = 0
     if semgrep_policies and semgrep_files:
-        run = run_semgrep(compile_config(semgrep_policies), semgrep_files)
+        run = _run(compile_config(semgrep_policies), semgrep_files, options, errors)
         raise_rule_errors(run, {p.id: p for p in semgrep_policies})
         errors += run.errors
         if not run.scanned:
@@ -79,6 +82,21 @@ def scan(catalogue: Catalogue, roots: Sequence[str], options: ScanOptions) -> Sc
         deployment=model.deployment.kind,
         deployment_evidence=tuple(str(e) for e in model.deployment.evidence),
     )
+
+
+def _run(config: dict[str, object], files: list[str], options: ScanOptions, errors: list[ScanError]) -> SemgrepRun:
+    """semgrep over the files whose cached results are missing or stale (none at all when nothing changed)."""
+    if options.cache_dir is None:
+        return run_semgrep(config, files)
+    cache = ResultCache.open(options.cache_dir, config_key(config, semgrep_identity(find_executable())))
+    hits, misses = cache.lookup(files)
+    run = run_semgrep(config, misses) if misses else None
+    if run is not None and not run.scanned:
+        errors.append(ScanError("fatal", "error", "semgrep scanned no file: the result would look clean but nothing was checked"))
+    if run is None or not run.rule_errors:
+        cache.store(run or SemgrepRun((), (), (), ()), run.scanned if run else (), hits)
+    errors += cache.warnings
+    return merge(hits, run)
 
 
 def project_context(roots: Sequence[str], options: ScanOptions) -> ProjectModel:

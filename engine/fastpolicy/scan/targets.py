@@ -19,7 +19,7 @@ from ..models import Policy, ScanError
 
 SKIPPED_DIRS = frozenset({
     ".git", ".hg", ".svn", ".tox", ".nox", ".venv", "venv", "__pycache__", ".mypy_cache", ".pytest_cache",
-    ".ruff_cache", "node_modules", "site-packages", ".eggs", "build", "dist", ".idea", ".vscode",
+    ".ruff_cache", ".fastpolicy_cache", "node_modules", "site-packages", ".eggs", "build", "dist", ".idea", ".vscode",
 })
 MAX_FILE_BYTES = 1_000_000
 

@@ -1,0 +1,130 @@
+"""A content-hash result cache: per file, keyed by semgrep's identity + the compiled config + path + content.
+
+A re-scan of unchanged files reuses their semgrep results and runs no semgrep process; findings,
+project checks and the project model are always recomputed from those results. The cache can
+never make a result wrong: any doubt (unreadable file, other config, other semgrep) is a miss.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from ..models import ScanError
+from .semgrep import RawResult, SemgrepRun
+
+CACHE_DIR = ".fastpolicy_cache"
+FORMAT = 1
+
+
+def semgrep_identity(executable: str) -> str:
+    """The installed semgrep's version (package metadata), or the binary's path, size and mtime: no process is started."""
+    from importlib import metadata
+
+    try:
+        version = metadata.version("semgrep")
+    except metadata.PackageNotFoundError:
+        version = "?"
+    try:
+        stat = os.stat(executable)
+        return f"{version}:{os.path.realpath(executable)}:{stat.st_size}:{int(stat.st_mtime)}"
+    except OSError:
+        return f"{version}:{executable}"
+
+
+def config_key(config: Mapping[str, Any], identity: str) -> str:
+    text = json.dumps({"format": FORMAT, "semgrep": identity, "config": config}, sort_keys=True)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def file_hash(path: str) -> str | None:
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+@dataclass
+class ResultCache:
+    folder: Path
+    key: str
+    entries: dict[str, dict[str, Any]]
+    warnings: list[ScanError]
+
+    @classmethod
+    def open(cls, folder: Path, key: str) -> ResultCache:
+        warnings: list[ScanError] = []
+        entries: dict[str, dict[str, Any]] = {}
+        file = folder / f"results-{key[:32]}.json"
+        if file.is_file():
+            try:
+                data = json.loads(file.read_text(encoding="utf-8"))
+                if not isinstance(data, dict) or data.get("key") != key or not isinstance(data.get("files"), dict):
+                    raise ValueError("not a fastpolicy cache file")
+                entries = {str(k): v for k, v in data["files"].items() if _valid(v)}
+            except (OSError, ValueError) as exc:
+                warnings.append(ScanError("cache", "warning", f"the result cache was unreadable and is discarded ({exc})", str(file)))
+        return cls(folder, key, entries, warnings)
+
+    def lookup(self, paths: Sequence[str]) -> tuple[dict[str, tuple[str, list[RawResult]]], list[str]]:
+        """Hits (path -> (hash, results)) and the paths semgrep must scan."""
+        hits: dict[str, tuple[str, list[RawResult]]] = {}
+        misses: list[str] = []
+        for path in paths:
+            digest = file_hash(path)
+            entry = self.entries.get(path)
+            if digest is not None and entry is not None and entry["hash"] == digest:
+                hits[path] = (digest, [RawResult(**{**r, "metavars": tuple(tuple(m) for m in r["metavars"])}) for r in entry["results"]])
+            else:
+                misses.append(path)
+        return hits, misses
+
+    def store(self, run: SemgrepRun, scanned: Sequence[str], hits: Mapping[str, tuple[str, list[RawResult]]]) -> None:
+        """Keep every file semgrep checked without any error; files with errors are scanned again next time."""
+        troubled = {e.path for e in run.errors}
+        by_path: dict[str, list[RawResult]] = {}
+        for raw in run.results:
+            by_path.setdefault(raw.path, []).append(raw)
+        files: dict[str, dict[str, Any]] = {p: {"hash": h, "results": [asdict(r) for r in rs]} for p, (h, rs) in hits.items()}
+        for path in scanned:
+            digest = file_hash(path)
+            if digest is not None and path not in troubled:
+                files[path] = {"hash": digest, "results": [asdict(r) for r in by_path.get(path, [])]}
+        self._write({"key": self.key, "files": dict(sorted(files.items()))})
+
+    def _write(self, data: dict[str, Any]) -> None:
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            ignore = self.folder / ".gitignore"
+            if not ignore.exists():
+                ignore.write_text("# created by fastpolicy\n*\n", encoding="utf-8")
+            for old in self.folder.glob("results-*.json"):
+                if old.name != f"results-{self.key[:32]}.json":
+                    old.unlink(missing_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".results-", suffix=".tmp")
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                json.dump(data, handle, sort_keys=True)
+            os.replace(tmp, self.folder / f"results-{self.key[:32]}.json")
+        except OSError as exc:
+            self.warnings.append(ScanError("cache", "warning", f"could not write the result cache: {exc.strerror}", str(self.folder)))
+
+
+def _valid(entry: Any) -> bool:
+    if not isinstance(entry, dict) or not isinstance(entry.get("hash"), str) or not isinstance(entry.get("results"), list):
+        return False
+    fields = {"rule_id", "path", "line", "end_line", "column", "message", "metavars"}
+    return all(isinstance(r, dict) and set(r) == fields for r in entry["results"])
+
+
+def merge(hits: Mapping[str, tuple[str, list[RawResult]]], run: SemgrepRun | None) -> SemgrepRun:
+    """One SemgrepRun over cached and fresh files, as if semgrep had scanned them all."""
+    cached = [r for _, rs in hits.values() for r in rs]
+    if run is None:
+        return SemgrepRun(tuple(cached), (), (), tuple(sorted(hits)))
+    return SemgrepRun((*cached, *run.results), run.errors, run.rule_errors, tuple(sorted({*hits, *run.scanned})))

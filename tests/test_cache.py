@@ -1,0 +1,100 @@
+"""The result cache can never make a result wrong: a warm scan equals a cold one, byte for byte, whatever changed."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+from pathlib import Path
+
+import pytest
+
+from conftest import SEMGREP, run_cli
+
+RULES = ("--select", "SEC-010", "--select", "API-003")
+
+MAIN = """from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+
+app = FastAPI()
+app.add_middleware(CORSMiddleware, allow_origins=["*"])
+"""
+ROUTES = """from fastapi import APIRouter
+
+router = APIRouter()
+
+
+@router.get("/getUsers")
+async def users() -> list[str]:
+    return []
+"""
+
+
+def _scan(project: Path, *extra: str, env: dict[str, str] | None = None) -> str:
+    result = run_cli("scan", ".", "--format", "json", *RULES, *extra, cwd=project, env=env)
+    assert result.returncode in (0, 1), result.stderr + result.stdout[-2000:]
+    return result.stdout
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "main.py").write_text(MAIN)
+    (tmp_path / "app" / "routes.py").write_text(ROUTES)
+    return tmp_path
+
+
+def _check(project: Path, env: dict[str, str] | None = None) -> dict:
+    warm = _scan(project, env=env)
+    cold = _scan(project, "--no-cache", env=env)
+    assert warm == cold
+    return json.loads(warm)
+
+
+def test_warm_scans_equal_cold_scans_through_edits_renames_deletes(project: Path) -> None:
+    first = _check(project)
+    assert {f["rule_id"] for f in first["findings"]} == {"SEC-010", "API-003"}
+    assert (project / ".fastpolicy_cache" / ".gitignore").read_text().strip().endswith("*")
+    # an edit that fixes one finding and adds a line above another
+    (project / "app" / "main.py").write_text("import os\n\n" + MAIN.replace('["*"]', '["https://shop.example"]'))
+    assert {f["rule_id"] for f in _check(project)["findings"]} == {"API-003"}
+    # a rename: the old path must not come back from the cache
+    (project / "app" / "routes.py").rename(project / "app" / "views.py")
+    assert [f["path"] for f in _check(project)["findings"]] == ["app/views.py"]
+    # a delete
+    (project / "app" / "views.py").unlink()
+    assert _check(project)["findings"] == []
+
+
+def test_a_corrupt_cache_is_discarded_with_a_warning(project: Path) -> None:
+    cold = json.loads(_scan(project, "--no-cache"))
+    _scan(project)
+    for file in (project / ".fastpolicy_cache").glob("results-*.json"):
+        data = json.loads(file.read_text())
+        data["files"]["app/main.py"]["results"] = [{"rule_id": "SEC-010"}]  # truncated entry
+        file.write_text(json.dumps(data))
+    warm = json.loads(_scan(project))
+    assert warm["findings"] == cold["findings"]
+    for file in (project / ".fastpolicy_cache").glob("results-*.json"):
+        file.write_text("{not json")
+    warm = json.loads(_scan(project))
+    assert warm["findings"] == cold["findings"]
+    assert [e["kind"] for e in warm["errors"]] == ["cache"] and warm["summary"]["complete"] is True
+
+
+def test_another_semgrep_or_config_misses_and_an_unchanged_rescan_runs_no_semgrep(project: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+    _scan(project)
+    log = tmp_path_factory.mktemp("log") / "calls"
+    spy = tmp_path_factory.mktemp("spy") / "semgrep"  # same CLI, another identity: cached results must not be reused
+    spy.write_text(f'#!/bin/sh\necho run >> "{log}"\nexec "{SEMGREP}" "$@"\n')
+    spy.chmod(spy.stat().st_mode | stat.S_IEXEC)
+    env = {"FASTPOLICY_SEMGREP": str(spy)}
+    first = _scan(project, env=env)
+    assert log.read_text().count("run") == 1
+    assert _scan(project, env=env) == first
+    assert log.read_text().count("run") == 1  # unchanged: no semgrep process at all
+    # fewer selected rules = another compiled config = another key: semgrep runs again
+    result = run_cli("scan", ".", "--format", "json", "--select", "SEC-010", cwd=project, env=env)
+    assert {f["rule_id"] for f in json.loads(result.stdout)["findings"]} == {"SEC-010"}
+    assert log.read_text().count("run") == 2
+    assert os.path.isdir(project / ".fastpolicy_cache")

@@ -17,6 +17,7 @@ class Module:
     is_package: bool
     imports: dict[str, tuple[str, str]] = field(default_factory=dict)  # local -> (module, attribute or "")
     defs: dict[str, ast.AST] = field(default_factory=dict)  # top-level name -> its def/class/assigned value
+    star_imports: list[str] = field(default_factory=list)  # modules re-exported with `from x import *`
 
     @property
     def package(self) -> str:
@@ -70,6 +71,12 @@ class ModuleIndex:
                 if owner is None:
                     return None
                 return self.resolve(owner, ast.Name(id=attr), hops + 1)
+            for source in module.star_imports:
+                owner = self.find(source, module.name)
+                if owner is not None and owner is not module:
+                    found = self.resolve(owner, expr, hops + 1)
+                    if found is not None:
+                        return found
             return None
         if isinstance(expr, ast.Attribute):
             base = self.resolve(module, expr.value, hops + 1)
@@ -113,6 +120,8 @@ def _collect(module: Module) -> None:
                 for alias in stmt.names:
                     if alias.name != "*":
                         module.imports[alias.asname or alias.name] = (source, alias.name)
+                    else:
+                        module.star_imports.append(source)
             elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                 module.defs[stmt.name] = stmt
             elif isinstance(stmt, ast.Assign):

@@ -49,7 +49,7 @@ def refine(policy: Policy, raw: RawResult, model: ProjectModel) -> RawResult | N
 def model_results(policy: Policy, model: ProjectModel) -> list[RawResult]:
     """Findings of the checks decided on the model alone."""
     check = policy.check
-    roles = roles_of(policy) if policy.applies_roles else ()
+    roles = roles_of(policy)
     found: list[RawResult] = []
     if check.kind == "route":
         seen: set[str] = set()
@@ -71,7 +71,7 @@ def model_results(policy: Policy, model: ProjectModel) -> list[RawResult]:
                 found.append(RawResult(policy.id, launch.source.path, line, line, 1, check.message))
     elif check.kind == "setting":
         for setting in model.settings:
-            if roles and model.role_of(setting.location.path) not in roles and setting.kind != "env":
+            if setting.kind in ("settings-default", "constant") and model.role_of(setting.location.path) not in roles:
                 continue
             if setting_matches(setting, check.setting):
                 line = setting.location.line

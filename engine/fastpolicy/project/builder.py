@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import ast
-import re
-import warnings
+import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path, PurePosixPath
 
@@ -13,7 +11,7 @@ from .deployment import K8S_KINDS, detect
 from .facts import FileRole, Launch, Location, ModelProblem, ProjectModel, Setting
 from .launches import gunicorn_config, is_launch_file, python_runs, yaml_documents
 from .launches import read as read_launches
-from .modules import Module, ModuleIndex, module_name
+from .modules import Module, ModuleIndex, module_name, parse_python
 from .roles import classify
 from .routes import RouteGraph, StringResolver
 from .settings import ENV_FILE, env_settings, python_settings
@@ -55,7 +53,8 @@ def build_model(files: Sequence[str], *, roots: Sequence[str] = (".",), role_ove
                 tree = parse_python(text, path)
             except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
                 line = getattr(exc, "lineno", 0) or 0
-                problems.append(ModelProblem(Location(path, line), f"Python's parser cannot read this file for the project model: {getattr(exc, 'msg', exc)}"))
+                newer = f" (if this is valid newer Python, run fastpolicy on a newer Python than {sys.version_info.major}.{sys.version_info.minor})"
+                problems.append(ModelProblem(Location(path, line), f"Python's parser cannot read this file for the project model: {getattr(exc, 'msg', exc)}{newer}"))
                 continue
             name, is_package = module_name(rel)
             modules.append(Module(name, path, tree, is_package))
@@ -98,21 +97,6 @@ def build_model(files: Sequence[str], *, roots: Sequence[str] = (".",), role_ove
         problems=tuple(sorted(problems, key=lambda p: (p.location.path, p.location.line))),
         _role_index=role_of)
     return model
-
-
-_PEP758 = re.compile(r"^(\s*except\*?\s+)([^():\n]+,[^():\n]+):", re.M)
-
-
-def parse_python(text: str, path: str) -> ast.Module:
-    """`ast.parse`, also for Python 3.14's unparenthesized `except A, B:` (PEP 758) on an older interpreter."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        try:
-            return ast.parse(text, filename=path)
-        except SyntaxError as exc:
-            if "parenthesized" not in str(exc.msg):
-                raise
-            return ast.parse(_PEP758.sub(r"\1(\2):", text), filename=path)
 
 
 def _app_keys(launches: Sequence[Launch]) -> set[str]:

@@ -15,6 +15,7 @@ from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.version import InvalidVersion, Version
 
 from .facts import Dependency, Location, ModelProblem, normalize
+from .modules import parse_python
 
 _REQUIREMENTS = re.compile(r"^requirements([-_.][\w.-]*)?\.(txt|in)$|^.*requirements.*\.txt$")
 LOCK_FILES = ("uv.lock", "poetry.lock", "Pipfile.lock", "pdm.lock")
@@ -114,7 +115,7 @@ def _setup_cfg(path: str, text: str, out: list[Dependency]) -> None:
 
 
 def _setup_py(path: str, text: str, out: list[Dependency]) -> None:
-    for node in ast.walk(ast.parse(text)):
+    for node in ast.walk(parse_python(text, path)):
         if isinstance(node, ast.keyword) and node.arg in ("install_requires", "requires") and isinstance(node.value, (ast.List, ast.Tuple)):
             for elt in node.value.elts:
                 if isinstance(elt, ast.Constant) and isinstance(elt.value, str):

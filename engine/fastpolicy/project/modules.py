@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import ast
+import re
+import warnings
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
@@ -160,3 +162,39 @@ def keyword(call: ast.Call, name: str) -> ast.AST | None:
         if kw.arg == name:
             return kw.value
     return None
+
+
+_PEP758 = re.compile(r"^(\s*except\*?\s+)([^():\n]+,[^():\n]+):", re.M)
+_PEP695_HEAD = re.compile(r"^(\s*(?:async\s+)?(?:def|class)\s+\w+)\[", re.M)
+_PEP695_ALIAS = re.compile(r"^(\s*)type\s+\w+(\[[^=]*\])?\s*=", re.M)
+
+
+def _strip_type_params(text: str) -> str:
+    """Drop PEP 695 type-parameter lists (`def f[T](...)`, `class C[S: User]`) and turn `type X = ...` into an assignment."""
+    out, pos = [], 0
+    for match in _PEP695_HEAD.finditer(text):
+        start = match.end() - 1
+        depth, end = 0, start
+        while end < len(text):
+            depth += {"[": 1, "]": -1}.get(text[end], 0)
+            if depth == 0:
+                break
+            end += 1
+        out += [text[pos:start]]
+        pos = end + 1
+    out.append(text[pos:])
+    return _PEP695_ALIAS.sub(lambda m: f"{m.group(1)}_type_alias =", "".join(out))
+
+
+def parse_python(text: str, path: str) -> ast.Module:
+    """`ast.parse`, also for syntax newer than this interpreter that the model can read without it:
+    PEP 695 type parameters (3.12) and PEP 758 unparenthesized `except A, B:` (3.14)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            return ast.parse(text, filename=path)
+        except SyntaxError:
+            compatible = _PEP758.sub(r"\1(\2):", _strip_type_params(text))
+            if compatible == text:
+                raise
+            return ast.parse(compatible, filename=path)

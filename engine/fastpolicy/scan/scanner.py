@@ -13,9 +13,9 @@ from ..errors import ScanFailed, UnknownName, UsageError
 from ..models import SEVERITIES, Finding, Policy, ScanError, ScanResult
 from ..project import ProjectModel, build_model
 from ..project.builder import MODEL_GLOBS
+from .cache import ResultCache, config_key, merge, semgrep_identity
 from .compiler import compile_config
 from .decide import not_applicable
-from .cache import ResultCache, config_key, merge, semgrep_identity
 from .findings import findings_from_run, model_findings, raise_rule_errors
 from .semgrep import SemgrepRun, find_executable, run_semgrep
 from .suppression import clear_source_cache, filter_findings

@@ -1,0 +1,5 @@
+"""`python -m fastpolicy.cli`."""
+
+from . import main
+
+main()

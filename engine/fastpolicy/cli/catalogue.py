@@ -1,0 +1,88 @@
+"""Authoring and browsing commands: validate, test, list, show, coverage, graph."""
+
+from __future__ import annotations
+
+from typing import Annotated, Optional
+
+import typer
+
+from ..errors import EXIT_FINDINGS, EXIT_OK, UsageError
+from .options import GraphFormat, ListFormat, PoliciesOption, SectionOption, SelectOption, _catalogue, _emit, _flag, _out, app
+
+
+@app.command()
+def validate(policies: PoliciesOption = None, section: SectionOption = None) -> int:
+    """Check every record: YAML, schema, file names, ids, seed numbers, relations, and semgrep's verdict on each rule."""
+    from ..scan.rulecheck import check_rules_with_semgrep
+
+    catalogue = _catalogue(policies, section)
+    checked = check_rules_with_semgrep(catalogue)
+    _out().print(f"{len(catalogue.policies)} records valid ({checked} semgrep rules accepted).")
+    return EXIT_OK
+
+
+@app.command("test")
+def test_examples(policies: PoliciesOption = None, select: SelectOption = None, section: SectionOption = None) -> int:
+    """Run every record's bad and good examples through semgrep (one process) and compare with their markers."""
+    from ..scan.examples import run_examples
+    from ..scan.scanner import select_policies
+
+    catalogue = _catalogue(policies, section)
+    with _flag("--select/--ignore", " (see `fastpolicy list`)"):
+        chosen = select_policies(catalogue, select or [], [])
+    report = run_examples(chosen)
+    _emit("test", "text", report)
+    return EXIT_FINDINGS if report.failures else EXIT_OK
+
+
+@app.command("list")
+def list_records(section: SectionOption = None, format: Annotated[ListFormat, typer.Option("--format", "-f")] = ListFormat.table, policies: PoliciesOption = None) -> int:
+    """List the records (of the given sections)."""
+    from ..report.browse import Listing
+
+    catalogue = _catalogue(policies, section)
+    _emit("list", format.value, Listing(catalogue.policies))
+    return EXIT_OK
+
+
+@app.command()
+def show(record: Annotated[str, typer.Argument(help="Record id, name or alias.")], policies: PoliciesOption = None) -> int:
+    """Show one record in full."""
+    from ..report.browse import RecordView
+
+    catalogue = _catalogue(policies)
+    policy = catalogue.get(record)
+    if policy is None:
+        raise UsageError(f"no record '{record}' (see `fastpolicy list`)")
+    _emit("show", "panel", RecordView(policy, catalogue))
+    return EXIT_OK
+
+
+@app.command()
+def coverage(format: Annotated[ListFormat, typer.Option("--format", "-f")] = ListFormat.table, policies: PoliciesOption = None) -> int:
+    """Each seed rule and the records that encode it; totals covered, automated, manual."""
+    from ..catalogue.coverage import seed_coverage
+
+    _emit("coverage", format.value, seed_coverage(_catalogue(policies)))
+    return EXIT_OK
+
+
+@app.command()
+def graph(
+    record: Annotated[Optional[str], typer.Argument(help="Show only this record's neighbourhood.")] = None,
+    format: Annotated[GraphFormat, typer.Option("--format", "-f")] = GraphFormat.mermaid,
+    radius: Annotated[int, typer.Option("--radius", help="Neighbourhood radius.")] = 1,
+    policies: PoliciesOption = None,
+) -> int:
+    """The relation graph (requires, refines, related, conflicts), whole or around one record."""
+    from ..catalogue.graph import build_graph, neighbourhood
+
+    catalogue = _catalogue(policies)
+    g = build_graph(catalogue)
+    if record:
+        policy = catalogue.get(record)
+        if policy is None:
+            raise UsageError(f"no record '{record}'")
+        g = neighbourhood(g, policy.id, radius)
+    _emit("graph", format.value, g)
+    return EXIT_OK

@@ -1,0 +1,62 @@
+"""The commands that read a project: scan and context."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from ..config import DEFAULT_DOCS_URL, ENV_DOCS_URL
+from ..errors import EXIT_OK, UsageError
+from .options import ListFormat, PoliciesOption, ScanFormat, SelectOption, _catalogue, _emit, _flag, app, exit_code
+
+
+@app.command()
+def scan(
+    paths: Annotated[list[str], typer.Argument(help="Files or folders to scan.", show_default=False)],
+    format: Annotated[ScanFormat, typer.Option("--format", "-f", help="Output format.")] = ScanFormat.text,
+    select: SelectOption = None,
+    ignore: Annotated[Optional[list[str]], typer.Option("--ignore", "-i", help="Skip these record ids, names or sections (repeatable).")] = None,
+    severity: Annotated[str, typer.Option("--severity", help="Report findings at or above: critical, high, medium, low, info.")] = "info",
+    deployment: Annotated[str, typer.Option("--deployment", help="Where the project runs: kubernetes or vm. Enables the rules specific to it.")] = "",
+    exclude: Annotated[Optional[list[str]], typer.Option("--exclude", help="Glob of files or folders to leave out (repeatable).")] = None,
+    max_file_size: Annotated[int, typer.Option("--max-file-size", help="Bytes; larger files are reported as not checked. 0 = no limit.")] = 1_000_000,
+    docs_url: Annotated[Optional[str], typer.Option("--docs-url", envvar=ENV_DOCS_URL, help="Base URL of the catalogue site that findings link to.")] = None,
+    policies: PoliciesOption = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Do not read or write the result cache.")] = False,
+    cache_dir: Annotated[Optional[Path], typer.Option("--cache-dir", help="Where the result cache lives.", show_default=".fastpolicy_cache")] = None,
+) -> int:
+    """Scan a project with one semgrep run. Exit 0 clean, 1 findings, 2 usage or policy error, 3 scan failed or incomplete."""
+    from ..scan.cache import CACHE_DIR
+    from ..scan.scanner import ScanOptions
+    from ..scan.scanner import scan as run_scan
+
+    if deployment and deployment not in ("kubernetes", "vm"):
+        raise UsageError("--deployment must be 'kubernetes' or 'vm'")
+    options = ScanOptions(
+        select=tuple(select or ()), ignore=tuple(ignore or ()), severity=severity, deployment=deployment,
+        exclude=tuple(exclude or ()), max_file_bytes=max_file_size, docs_url=docs_url or DEFAULT_DOCS_URL,
+        cache_dir=None if no_cache else (cache_dir or Path(CACHE_DIR)),
+    )
+    with _flag("--select/--ignore", " (see `fastpolicy list`)"):
+        result = run_scan(_catalogue(policies), paths, options)
+    _emit("scan", format.value, result)
+    return exit_code(result)
+
+
+@app.command()
+def context(
+    paths: Annotated[Optional[list[str]], typer.Argument(help="Files or folders of the project (default: .).", show_default=False)] = None,
+    format: Annotated[ListFormat, typer.Option("--format", "-f", help="table (text) or json (the documented contract).")] = ListFormat.table,
+    deployment: Annotated[str, typer.Option("--deployment", help="Where the project runs (kubernetes or vm), instead of detecting it.")] = "",
+    exclude: Annotated[Optional[list[str]], typer.Option("--exclude", help="Glob of files or folders to leave out (repeatable).")] = None,
+) -> int:
+    """Show the project model: file roles, dependency versions, apps, routes with effective paths and dependencies, launches, settings, deployment."""
+    from ..scan.scanner import ScanOptions, project_context
+
+    if deployment and deployment not in ("kubernetes", "vm"):
+        raise UsageError("--deployment must be 'kubernetes' or 'vm'")
+    model = project_context(paths or ["."], ScanOptions(deployment=deployment, exclude=tuple(exclude or ())))
+    _emit("context", "text" if format is ListFormat.table else "json", model)
+    return EXIT_OK

@@ -1,6 +1,6 @@
 """Realistic fixture apps: the exact set of (rule id, file, line) findings, per app.
 
-Discovered from tests/fixtures/apps/<app>/expected.yaml: `sections` (only their records' findings are
+Discovered from tests/fixtures/apps/<app>/expected*.yaml: `sections` (only their records' findings are
 compared), `deployment` (passed to scan --deployment) and `findings` ("<ID> <path>:<line>").
 """
 
@@ -14,12 +14,14 @@ import yaml
 
 from conftest import FIXTURES, run_cli
 
-APPS = sorted(p for p in (FIXTURES / "apps").glob("*") if (p / "expected.yaml").is_file()) if (FIXTURES / "apps").is_dir() else []
+# one app may carry several expectation files (expected.yaml, expected-<topic>.yaml), each for its own sections
+CASES = sorted((FIXTURES / "apps").glob("*/expected*.yaml")) if (FIXTURES / "apps").is_dir() else []
 
 
-@pytest.mark.parametrize("app", APPS, ids=[a.name for a in APPS])
-def test_fixture_app_findings(app: Path) -> None:
-    spec = yaml.safe_load((app / "expected.yaml").read_text())
+@pytest.mark.parametrize("expected", CASES, ids=[f"{c.parent.name}/{c.stem}" for c in CASES])
+def test_fixture_app_findings(expected: Path) -> None:
+    app = expected.parent
+    spec = yaml.safe_load(expected.read_text())
     args = ["scan", ".", "--format", "json"]
     if spec.get("deployment"):
         args += ["--deployment", spec["deployment"]]

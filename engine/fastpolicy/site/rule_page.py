@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from typing import Any
 
 from ..catalogue.catalogue import Catalogue
 from ..catalogue.markers import strip_markers
@@ -80,6 +81,32 @@ def rule_page(policy: Policy, catalogue: Catalogue, prose: Prose, pages: Pages) 
     return "\n".join(out)
 
 
+MODEL_KIND_TEXT = {
+    "route": "every route of the route graph (effective paths through mounts and include_router prefixes, effective dependencies "
+             "from the app, routers, controller classes and parameters) that meets the conditions is a finding at its first decorator.",
+    "launch": "every server launch (Dockerfile, compose, Kubernetes, Procfile, gunicorn.conf.py, systemd, supervisord, shell "
+              "scripts, uvicorn.run) that meets the conditions is a finding where it is written.",
+    "setting": "every setting default, module constant or environment value that meets the conditions is a finding where it is defined.",
+}
+
+
+def _predicate(spec: Mapping[str, Any]) -> str:
+    return "; ".join(f"<code>{_e(str(k))}</code> = <code>{_e(', '.join(map(str, v)) if isinstance(v, list) else str(v))}</code>"
+                     for k, v in spec.items()) or "none"
+
+
+def applies_to(policy: Policy) -> str:
+    """'app, settings code; pydantic >=2; kubernetes deployments' — from the record's roles, package conditions and deployment."""
+    from ..project.predicates import default_roles
+
+    roles = policy.applies_roles or default_roles(policy.check.languages or ("python",), [str(g) for g in policy.check.paths.get("include", [])])
+    parts = [", ".join(roles) + " files"]
+    parts += [f"{c['name']} {c['version']}" for c in policy.applies_packages]
+    if policy.deployment:
+        parts.append(f"{policy.deployment} deployments")
+    return "; ".join(parts)
+
+
 def _check_html(policy: Policy, prose: Prose) -> str:
     check = policy.check
     if check.kind == "manual":
@@ -99,8 +126,17 @@ def _check_html(policy: Policy, prose: Prose) -> str:
             "application; the finding is reported at that call.</p>",
             f"<p>It looks for: {prose.inline(check.condition)}</p>",
         ]
+    elif check.kind in MODEL_KIND_TEXT:
+        parts = [f"<p><strong>Decided on the project model</strong>: {MODEL_KIND_TEXT[check.kind]}</p>",
+                 "<p>Conditions: " + _predicate(check.route or check.launch or check.setting) + "</p>"]
     else:
         parts = [f"<p><strong>Automated</strong> by a semgrep pattern over {languages}; every match is a finding.</p>"]
+    if check.route and check.kind == "pattern":
+        parts.append("<p>A match counts only inside a route of the project model with: " + _predicate(check.route) + "</p>")
+    if check.resolve:
+        parts.append(f"<p>A match counts only when the setting or constant that <code>{_e(str(check.resolve['metavariable']))}</code> names is "
+                     f"defined in the project with a value matching <code>{_e(str(check.resolve['value_matches']))}</code>.</p>")
+    parts.append(f"<p>Applies to: {_e(applies_to(policy))}.</p>")
     paths = check.paths or {}
     for key in ("include", "exclude"):
         if paths.get(key):

@@ -23,7 +23,7 @@ _CLI_ERRORS: tuple[type[Exception], ...] = tuple({click.ClickException, getattr(
 
 
 def _err() -> Console:
-    return Console(stderr=True, soft_wrap=True, highlight=False)
+    return Console(stderr=True, soft_wrap=True, highlight=False, emoji=False)
 
 
 def render_error(exc: FastpolicyError) -> None:

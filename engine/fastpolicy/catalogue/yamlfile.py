@@ -60,8 +60,11 @@ def read_yaml(path: Path, display: str) -> tuple[Any, dict[str, int]]:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 0
         raise YamlProblem(Problem(display, line, f"invalid YAML: {exc.problem or exc}")) from exc
+    except yaml.reader.ReaderError as exc:  # a character YAML forbids (control characters, a stray byte)
+        line = text.count("\n", 0, max(exc.position, 0)) + 1
+        raise YamlProblem(Problem(display, line, f"invalid YAML: character {exc.character!r} is not allowed ({exc.reason})")) from exc
     except yaml.YAMLError as exc:
-        raise YamlProblem(Problem(display, 0, f"invalid YAML: {exc}")) from exc
+        raise YamlProblem(Problem(display, 0, f"invalid YAML: {' '.join(str(exc).split())}")) from exc
     if node is None:
         raise YamlProblem(Problem(display, 1, "empty file"))
     lines: dict[str, int] = {}

@@ -293,3 +293,12 @@ def test_sarif_uris_are_percent_encoded_and_absolute_paths_have_a_base(tmp_path:
     assert location["uriBaseId"] == "SCANROOT" and not location["uri"].startswith("/")
     base = run["originalUriBaseIds"]["SCANROOT"]["uri"]
     assert base.startswith("file:///") and base.endswith("/") and " " not in base
+
+
+def test_a_problem_on_line_100_is_printed_as_path_line_not_an_emoji(capsys: pytest.CaptureFixture[str]) -> None:
+    """Found by the fuzz run: rich turned `:100:` into an emoji, so `x.yaml:100: …` lost its location."""
+    from fastpolicy.boundary import render_error
+    from fastpolicy.errors import PolicyError, Problem
+
+    render_error(PolicyError("1 problem(s) in the policy records", [Problem("policies/x/X-001-a.yaml", 100, "examples[1]: :thumbs_up:")]))
+    assert "policies/x/X-001-a.yaml:100: examples[1]: :thumbs_up:" in capsys.readouterr().err

@@ -68,3 +68,9 @@ class ScanFailed(FastpolicyError):
     """The scan ran but cannot be trusted as complete (fatal semgrep error, nothing scanned)."""
 
     exit_code = EXIT_SCAN_FAILED
+
+
+class Terminated(BaseException):
+    """SIGTERM arrived: raised by the CLI's handler so every `with` block (temp folders, semgrep's group) unwinds."""
+
+    exit_code = 143

@@ -62,6 +62,8 @@ def _sentence(error: jsonschema.ValidationError) -> str:
         allowed = ", ".join(repr(v) for v in error.validator_value)
         return f"{error.instance!r} is not one of {allowed}"
     if error.validator == "pattern":
+        if isinstance(error.schema, dict) and error.schema.get("x-pattern-message"):
+            return str(error.schema["x-pattern-message"])
         return f"{error.instance!r} does not match the pattern {error.validator_value}"
     if error.validator == "contains":
         kind = error.validator_value.get("properties", {}).get("kind", {}).get("const")

@@ -3,13 +3,32 @@
 from __future__ import annotations
 
 import json
+import os
+from pathlib import PurePosixPath
 from typing import Any
+from urllib.parse import quote
 
 from .. import __version__
 from ..models import ScanResult
 from .rendered import Rendered
 
 _LEVEL = {"critical": "error", "high": "error", "medium": "warning", "low": "note", "info": "note"}
+BASE_ID = "SCANROOT"  # absolute paths are given relative to this base (SARIF 2.1.0 §3.4.4 originalUriBaseIds)
+
+
+def _base(paths: list[str]) -> str:
+    """The deepest folder holding every absolute path of the result ("" when all paths are relative)."""
+    absolute = [p for p in paths if p.startswith("/")]
+    if not absolute:
+        return ""
+    return os.path.commonpath([os.path.dirname(p) for p in absolute])
+
+
+def _location(path: str, base: str) -> dict[str, str]:
+    """An RFC 3986 reference: every character outside the unreserved set and '/' percent-encoded."""
+    if path.startswith("/") and base:
+        return {"uri": quote(PurePosixPath(os.path.relpath(path, base)).as_posix(), safe="/"), "uriBaseId": BASE_ID}
+    return {"uri": quote(PurePosixPath(path).as_posix(), safe="/")}
 
 
 def render_sarif(result: ScanResult) -> str:
@@ -23,6 +42,8 @@ def render_sarif(result: ScanResult) -> str:
             "defaultConfiguration": {"level": _LEVEL[f.severity]},
             "properties": {"severity": f.severity, "seed": list(f.seed)},
         })
+    base = _base([f.path for f in result.findings] + [e.path for e in result.errors if e.path])
+    run_bases = {"originalUriBaseIds": {BASE_ID: {"uri": "file://" + quote(base.rstrip("/") + "/", safe="/")}}} if base else {}
     sarif = {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
@@ -32,7 +53,7 @@ def render_sarif(result: ScanResult) -> str:
                 "executionSuccessful": result.complete,
                 "toolExecutionNotifications": [
                     {"level": "error" if e.level == "error" else "warning", "message": {"text": e.message},
-                     **({"locations": [{"physicalLocation": {"artifactLocation": {"uri": e.path}}}]} if e.path else {})}
+                     **({"locations": [{"physicalLocation": {"artifactLocation": _location(e.path, base)}}]} if e.path else {})}
                     for e in result.errors
                 ],
             }],
@@ -41,10 +62,11 @@ def render_sarif(result: ScanResult) -> str:
                 "level": _LEVEL[f.severity],
                 "message": {"text": f.message},
                 "locations": [{"physicalLocation": {
-                    "artifactLocation": {"uri": f.path},
+                    "artifactLocation": _location(f.path, base),
                     "region": {"startLine": f.line, "endLine": f.end_line, "startColumn": f.column},
                 }}],
             } for f in result.findings],
+            **run_bases,
         }],
     }
     return json.dumps(sarif, indent=2, sort_keys=True, ensure_ascii=False) + "\n"

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from ..catalogue.languages import BY_NAME
 from ..catalogue.markers import parse_markers
+from ..errors import PolicyError, Problem
 from ..models import Example, Policy
 from ..project import build_model
 from .compiler import compile_config
@@ -19,6 +20,18 @@ from .semgrep import run_semgrep
 
 def example_filename(example: Example) -> str:
     return example.filename or BY_NAME[example.language].filename
+
+
+def _inside(folder: Path, name: str, policy: Policy, example: Example) -> Path:
+    """The file an example is written to; a name that leaves its folder is refused (a pack is third-party input)."""
+    target = folder / name
+    resolved_folder = folder.resolve()
+    resolved = target.resolve()
+    if Path(name).is_absolute() or ".." in Path(name).parts or resolved == resolved_folder or not resolved.is_relative_to(resolved_folder):
+        where = policy.line_of("examples", example.index, "filename")
+        raise PolicyError("1 problem(s) in the policy records", [Problem(
+            policy.path, where, f"examples[{example.index}].filename: must be a relative path inside the example folder (no '..', not absolute)")])
+    return target
 
 
 @dataclass(frozen=True)
@@ -57,7 +70,7 @@ def run_examples(policies: Sequence[Policy]) -> ExampleReport:
         for policy in tested:
             for example in policy.examples:
                 folder = root / policy.id / f"{example.index:02d}-{example.kind}"
-                target = folder / example_filename(example)
+                target = _inside(folder, example_filename(example), policy, example)
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_text(example.code, encoding="utf-8")
                 files[str(target.relative_to(root))] = (policy, example)

@@ -19,7 +19,7 @@ from .decide import not_applicable
 from .findings import findings_from_run, model_findings, raise_rule_errors
 from .semgrep import SemgrepRun, find_executable, run_semgrep
 from .suppression import clear_source_cache, filter_findings
-from .targets import MAX_FILE_BYTES, collect, name_globs, wanted
+from .targets import MAX_FILE_BYTES, collect, name_globs, resolve_root, wanted
 
 
 @dataclass(frozen=True)
@@ -51,7 +51,10 @@ def scan(catalogue: Catalogue, roots: Sequence[str], options: ScanOptions) -> Sc
     if not selected:
         raise UsageError("no automated record is selected: nothing to check")
     rule_globs = name_globs(p for p in selected if p.check.uses_semgrep)
+    roots = [resolve_root(r) for r in roots]
     targets = collect(roots, tuple(sorted({*rule_globs, *MODEL_GLOBS})), exclude=options.exclude, max_bytes=options.max_file_bytes)
+    if not targets.files and targets.errors:  # e.g. the only file is too large: say so, never "nothing to check"
+        return ScanResult(findings=(), errors=targets.errors, files_scanned=0, rules_run=len(selected), suppressed=0, below_threshold=0)
     if not targets.files:
         raise ScanFailed(f"no file to check under {', '.join(roots)}: fastpolicy reads Python, Dockerfiles, YAML manifests and config files")
     model = build_model(targets.files, roots=roots, deployment=options.deployment or None)
@@ -101,6 +104,7 @@ def _run(config: dict[str, object], files: list[str], options: ScanOptions, erro
 
 def project_context(roots: Sequence[str], options: ScanOptions) -> ProjectModel:
     """The project model a scan of `roots` would decide with (what `fastpolicy context` shows)."""
+    roots = [resolve_root(r) for r in roots]
     targets = collect(roots, MODEL_GLOBS, exclude=options.exclude, max_bytes=options.max_file_bytes)
     if not targets.files:
         raise ScanFailed(f"no file to read under {', '.join(roots)}")

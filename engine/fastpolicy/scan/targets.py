@@ -62,21 +62,44 @@ def wanted(path: str, globs: Sequence[str]) -> bool:
     return _wanted(Path(path).name, globs)
 
 
+def resolve_root(root: str) -> str:
+    """A symlinked root is replaced by what it points to (semgrep refuses symlinked roots); relative stays relative when it can."""
+    if not os.path.islink(root):
+        return root
+    real = os.path.realpath(root)
+    if os.path.isabs(root):
+        return real
+    rel = os.path.relpath(real)
+    return real if rel.startswith("..") else rel
+
+
 def collect(roots: Sequence[str], globs: Sequence[str], *, exclude: Sequence[str] = (), max_bytes: int = MAX_FILE_BYTES) -> Targets:
-    """Files under `roots` (as given: relative stays relative) whose names match `globs`."""
+    """Files under `roots` (as given: relative stays relative) whose names match `globs`.
+
+    A symlink to a file inside the scanned roots is scanned once, under the path of the file it points to;
+    any other symlink (outside the roots, dangling, a loop, a folder outside) is listed as not checked.
+    """
     files: set[str] = set()
     errors: list[ScanError] = []
+    roots = [resolve_root(r) for r in roots]
+    for root in roots:
+        if not os.path.exists(root):
+            raise UsageError(f"{root}: no such file or directory")
+    real_roots = [(r, os.path.realpath(r)) for r in roots]
     for root in roots:
         base = Path(root)
-        if not base.exists():
-            raise UsageError(f"{root}: no such file or directory")
-        if base.is_file():
-            candidates: Iterable[Path] = [base]
-        else:
-            candidates = _walk(base)
+        candidates: Iterable[Path] = [base] if base.is_file() else _walk(base, errors, real_roots)
         for path in candidates:
             shown = os.path.normpath(str(path))
-            if any(fnmatch.fnmatch(shown, pattern) or fnmatch.fnmatch(path.name, pattern) for pattern in exclude):
+            if path.is_symlink():
+                if not _wanted(path.name, globs) or _excluded(shown, path.name, exclude):
+                    continue
+                inside = _inside_roots(path, real_roots)
+                if inside is None:
+                    errors.append(ScanError("symlink", "error", f"not checked: symbolic link to {os.path.realpath(path)}, which is not a file inside the scanned folders", shown))
+                    continue
+                path, shown = Path(inside), os.path.normpath(inside)
+            if _excluded(shown, path.name, exclude):
                 continue
             if not base.is_file() and not _wanted(path.name, globs):
                 continue
@@ -89,14 +112,43 @@ def collect(roots: Sequence[str], globs: Sequence[str], *, exclude: Sequence[str
                 errors.append(ScanError("too-large", "error", f"not checked: {size} bytes is over the {max_bytes}-byte limit (--max-file-size)", shown))
                 continue
             files.add(shown)
-    return Targets(tuple(sorted(files)), tuple(errors))
+    return Targets(tuple(sorted(files)), tuple(sorted(set(errors), key=ScanError.sort_key)))
 
 
-def _walk(base: Path) -> Iterable[Path]:
+def _excluded(shown: str, name: str, exclude: Sequence[str]) -> bool:
+    return any(fnmatch.fnmatch(shown, pattern) or fnmatch.fnmatch(name, pattern) for pattern in exclude)
+
+
+def _inside_roots(link: Path, real_roots: Sequence[tuple[str, str]]) -> str | None:
+    """The link's target, shown under the root that holds it, when it is a regular file inside a scanned root."""
+    real = os.path.realpath(link)
+    if not os.path.isfile(real):
+        return None
+    for shown_root, real_root in real_roots:
+        if real == real_root:
+            return shown_root
+        if real.startswith(real_root.rstrip(os.sep) + os.sep):
+            return os.path.join(shown_root, os.path.relpath(real, real_root))
+    return None
+
+
+def _walk(base: Path, errors: list[ScanError], real_roots: Sequence[tuple[str, str]]) -> Iterable[Path]:
     for current, dirs, names in os.walk(base, followlinks=False):
         here = Path(current)
-        dirs[:] = sorted(d for d in dirs if not _skipped_dir(here / d) and not (here / d).is_symlink())
+        kept = []
+        for d in sorted(dirs):
+            path = here / d
+            if _skipped_dir(path):
+                continue
+            if path.is_symlink():
+                real = os.path.realpath(path)
+                if not any(real == r or real.startswith(r.rstrip(os.sep) + os.sep) for _, r in real_roots):
+                    # a folder inside the roots is scanned where it really is; one outside is never silently lost
+                    errors.append(ScanError("symlink", "error", f"not checked: symbolic link to the folder {real}, outside the scanned folders", os.path.normpath(str(path))))
+                continue
+            kept.append(d)
+        dirs[:] = kept
         for name in sorted(names):
             path = here / name
-            if path.is_file() and not path.is_symlink():
+            if path.is_symlink() or path.is_file():
                 yield path

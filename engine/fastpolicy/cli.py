@@ -5,7 +5,6 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -13,10 +12,12 @@ import click
 import typer
 from rich.console import Console
 
-from . import __version__
-from .config import DEFAULT_DOCS_URL, ENV_DOCS_URL
+from . import __version__, choices
+from .choices import Deployment, GraphFormat, ListFormat, PoliciesOption, RecordArgument, ScanFormat, SectionOption, SelectOption, Severity
+from .config import DEFAULT_DOCS_URL, ENV_DOCS_URL, ENV_ORG_DOCS_URL
 from .errors import EXIT_FINDINGS, EXIT_OK, EXIT_SCAN_FAILED, FastpolicyError, UnknownName, UsageError
 from .models import ScanResult
+from .report.progress import progress_reporter
 
 app = typer.Typer(
     name="fastpolicy",
@@ -26,21 +27,6 @@ app = typer.Typer(
     rich_markup_mode="rich",
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-
-PoliciesOption = Annotated[
-    Optional[list[Path]],
-    typer.Option("--policies", "-p", help="An organization's folder of records, added to the built-in catalogue (repeatable).", show_default=False),
-]
-
-SectionOption = Annotated[
-    Optional[list[str]],
-    typer.Option("--section", help="Only records (and problems) of this section (repeatable).", show_default=False),
-]
-
-SelectOption = Annotated[
-    Optional[list[str]],
-    typer.Option("--select", "-s", help="Only these record ids, names or sections (repeatable).", show_default=False),
-]
 
 
 def _out() -> Console:
@@ -67,27 +53,11 @@ def _flag(flag: str, hint: str = "") -> Iterator[None]:
         raise UsageError(f"{flag}: {exc.message}{hint}") from exc
 
 
-def _emit(command: str, format: str, result: object) -> None:
+def _emit(command: str, format: str, result: object, output: Optional[Path] = None) -> None:
     from .report.registry import reporter
 
-    reporter(command, format)(result).emit(_out())
-
-
-class ScanFormat(str, Enum):
-    text = "text"
-    json = "json"
-    sarif = "sarif"
-
-
-class ListFormat(str, Enum):
-    table = "table"
-    json = "json"
-
-
-class GraphFormat(str, Enum):
-    mermaid = "mermaid"
-    dot = "dot"
-    json = "json"
+    rendered = reporter(command, format)(result)
+    rendered.emit(_out()) if output is None else rendered.write(output)
 
 
 def exit_code(result: ScanResult) -> int:
@@ -124,30 +94,31 @@ def test_examples(policies: PoliciesOption = None, select: SelectOption = None, 
 
 @app.command()
 def scan(
-    paths: Annotated[list[str], typer.Argument(help="Files or folders to scan.", show_default=False)],
-    format: Annotated[ScanFormat, typer.Option("--format", "-f", help="Output format.")] = ScanFormat.text,
+    paths: Annotated[Optional[list[str]], typer.Argument(help="Files or folders to scan (default: the current folder).", show_default=False)] = None,
+    format: Annotated[ScanFormat, typer.Option("--format", "-f", case_sensitive=False, help="Output format.")] = ScanFormat.text,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the report to this file instead of standard output.", show_default=False)] = None,
     select: SelectOption = None,
     ignore: Annotated[Optional[list[str]], typer.Option("--ignore", "-i", help="Skip these record ids, names or sections (repeatable).")] = None,
-    severity: Annotated[str, typer.Option("--severity", help="Report findings at or above: critical, high, medium, low, info.")] = "info",
-    deployment: Annotated[str, typer.Option("--deployment", help="Where the project runs: kubernetes or vm. Enables the rules specific to it.")] = "",
+    severity: Annotated[Severity, typer.Option("--severity", case_sensitive=False, help="Report findings at or above this severity.")] = Severity.info,
+    deployment: Annotated[Optional[Deployment], typer.Option("--deployment", case_sensitive=False, help="Where the project runs, instead of detecting it; enables the rules specific to it.", show_default=False)] = None,
     exclude: Annotated[Optional[list[str]], typer.Option("--exclude", help="Glob of files or folders to leave out (repeatable).")] = None,
     max_file_size: Annotated[int, typer.Option("--max-file-size", help="Bytes; larger files are reported as not checked. 0 = no limit.")] = 1_000_000,
     docs_url: Annotated[Optional[str], typer.Option("--docs-url", envvar=ENV_DOCS_URL, help="Base URL of the catalogue site that findings link to.")] = None,
     policies: PoliciesOption = None,
+    org_docs_url: Annotated[Optional[str], typer.Option("--org-docs-url", envvar=ENV_ORG_DOCS_URL, help="Base URL of your organization's built site (`fastpolicy docs build --site-url`) that findings of your own rules link to.")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress indicator on standard error.")] = False,
 ) -> int:
     """Scan a project with one semgrep run. Exit 0 clean, 1 findings, 2 usage or policy error, 3 scan failed or incomplete."""
     from .scan.scanner import ScanOptions
     from .scan.scanner import scan as run_scan
 
-    if deployment and deployment not in ("kubernetes", "vm"):
-        raise UsageError("--deployment must be 'kubernetes' or 'vm'")
     options = ScanOptions(
-        select=tuple(select or ()), ignore=tuple(ignore or ()), severity=severity, deployment=deployment,
-        exclude=tuple(exclude or ()), max_file_bytes=max_file_size, docs_url=docs_url or DEFAULT_DOCS_URL,
+        select=tuple(select or ()), ignore=tuple(ignore or ()), severity=severity.value, deployment=deployment.value if deployment else "",
+        exclude=tuple(exclude or ()), max_file_bytes=max_file_size, docs_url=docs_url or DEFAULT_DOCS_URL, org_docs_url=org_docs_url or "",
     )
-    with _flag("--select/--ignore", " (see `fastpolicy list`)"):
-        result = run_scan(_catalogue(policies), paths, options)
-    _emit("scan", format.value, result)
+    with _flag("--select/--ignore", " (see `fastpolicy list`)"), progress_reporter(_err(), enabled=not quiet) as progress:
+        result = run_scan(_catalogue(policies), paths or ["."], options, progress=progress)
+    _emit("scan", format.value, result, output)
     return exit_code(result)
 
 
@@ -155,15 +126,13 @@ def scan(
 def context(
     paths: Annotated[Optional[list[str]], typer.Argument(help="Files or folders of the project (default: .).", show_default=False)] = None,
     format: Annotated[ListFormat, typer.Option("--format", "-f", help="table (text) or json (the documented contract).")] = ListFormat.table,
-    deployment: Annotated[str, typer.Option("--deployment", help="Where the project runs (kubernetes or vm), instead of detecting it.")] = "",
+    deployment: Annotated[Optional[Deployment], typer.Option("--deployment", case_sensitive=False, help="Where the project runs, instead of detecting it.", show_default=False)] = None,
     exclude: Annotated[Optional[list[str]], typer.Option("--exclude", help="Glob of files or folders to leave out (repeatable).")] = None,
 ) -> int:
     """Show the project model: file roles, dependency versions, apps, routes with effective paths and dependencies, launches, settings, deployment."""
     from .scan.scanner import ScanOptions, project_context
 
-    if deployment and deployment not in ("kubernetes", "vm"):
-        raise UsageError("--deployment must be 'kubernetes' or 'vm'")
-    model = project_context(paths or ["."], ScanOptions(deployment=deployment, exclude=tuple(exclude or ())))
+    model = project_context(paths or ["."], ScanOptions(deployment=deployment.value if deployment else "", exclude=tuple(exclude or ())))
     _emit("context", "text" if format is ListFormat.table else "json", model)
     return EXIT_OK
 
@@ -178,16 +147,37 @@ def list_records(section: SectionOption = None, format: Annotated[ListFormat, ty
     return EXIT_OK
 
 
+
+
 @app.command()
-def show(record: Annotated[str, typer.Argument(help="Record id, name or alias.")], policies: PoliciesOption = None) -> int:
-    """Show one record in full."""
+def show(record: RecordArgument, policies: PoliciesOption = None) -> int:
+    """Show one record in full: the rule, why, how it is checked, examples, references."""
     from .report.browse import RecordView
 
     catalogue = _catalogue(policies)
     policy = catalogue.get(record)
     if policy is None:
-        raise UsageError(f"no record '{record}' (see `fastpolicy list`)")
+        raise UsageError(f"There is no record named '{record}'; `fastpolicy list` shows them all.")
     _emit("show", "panel", RecordView(policy, catalogue))
+    return EXIT_OK
+
+
+app.command("explain", help="Explain a finding's rule: what each finding tells you to run (the same as `show`).")(show)
+
+
+@app.command()
+def new(
+    record: Annotated[str, typer.Argument(help="The new record's id, e.g. ACME-001 (the prefix names the section).", show_default=False)],
+    policies: Annotated[Path, typer.Option("--policies", "-p", help="Your organization's folder of records.")] = Path("policies"),
+    name: Annotated[str, typer.Option("--name", help="Kebab-case name (default: todo-<id>).", show_default=False)] = "",
+    section: Annotated[str, typer.Option("--section", help="Section key, when the prefix is new (default: the prefix in lower case).", show_default=False)] = "",
+    severity: Annotated[Severity, typer.Option("--severity", case_sensitive=False)] = Severity.medium,
+) -> int:
+    """Scaffold a record with every required key and a bad/good example to replace; then `validate` and `test` it."""
+    from .catalogue.scaffold import scaffold
+
+    path = scaffold(policies, record, name=name, section=section, severity=severity.value)
+    _out().print(f"Wrote {path}. Edit the TODOs, then run: fastpolicy validate --policies {policies} && fastpolicy test --policies {policies}", markup=False)
     return EXIT_OK
 
 
@@ -215,7 +205,7 @@ def graph(
     if record:
         policy = catalogue.get(record)
         if policy is None:
-            raise UsageError(f"no record '{record}'")
+            raise UsageError(f"There is no record named '{record}'; `fastpolicy list` shows them all.")
         g = neighbourhood(g, policy.id, radius)
     _emit("graph", format.value, g)
     return EXIT_OK
@@ -262,6 +252,8 @@ def docs_serve(
 
 app.add_typer(docs_app, name="docs")
 
+choices.order_help(app)
+
 
 def _version(value: bool) -> None:
     if value:
@@ -299,11 +291,7 @@ def main() -> None:
     except (typer.Abort, click.exceptions.Abort):
         sys.exit(130)
     except _CLI_ERRORS as exc:  # usage errors: unknown option, bad value, missing argument
-        show = getattr(exc, "show", None)
-        if callable(show):
-            show()
-        else:
-            _err().print(f"fastpolicy: error: {exc}", markup=False)
+        choices.render_usage_error(exc)
         sys.exit(2)
     sys.exit(code if isinstance(code, int) else 0)
 

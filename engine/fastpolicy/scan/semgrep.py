@@ -32,6 +32,7 @@ class RawResult:
     column: int
     message: str
     metavars: tuple[tuple[str, str], ...] = ()  # bound metavariables ($NAME -> source text) for model filters
+    end_column: int = 0  # semgrep's exclusive end column in bytes on end_line; 0 = unknown (the end of the line)
 
 
 @dataclass(frozen=True)
@@ -192,6 +193,7 @@ def parse_output(stdout: str, stderr: str, returncode: int, config_path: str = "
                     column=int(item["start"]["col"]),
                     message=_message_and_metavars(str(item.get("extra", {}).get("message", "")))[0],
                     metavars=_message_and_metavars(str(item.get("extra", {}).get("message", "")))[1],
+                    end_column=int(item["end"].get("col", 0)),
                 )
             )
         except (KeyError, TypeError, ValueError) as exc:

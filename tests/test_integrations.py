@@ -77,7 +77,7 @@ def test_the_fingerprint_ignores_line_numbers_but_not_code_or_scope(tmp_path: Pa
     body = "class Shop:\n    def checkout(self):\n        return eval(data)\n"
     first, moved = tmp_path / "a.py", tmp_path / "b.py"
     first.write_text(body)
-    moved.write_text("import os\n\n\n" + body.replace("eval(data)", "eval( data )"))
+    moved.write_text("import os\n\n\n" + body.replace("return eval(data)", "return  eval(data)  "))  # moved and re-spaced
     clear_source_cache()
     assert enclosing_scope(body.splitlines(), 3) == "Shop.checkout"
     assert fingerprint_at("X-001", str(first), 3) == fingerprint_at("X-001", str(moved), 6)
@@ -104,12 +104,12 @@ def test_github_annotations_escape_by_the_runner_rules(unicode_project: Path) ->
 
 
 def test_junit_has_a_test_case_per_rule_and_a_failure_per_finding(unicode_project: Path) -> None:
-    result = run_cli("scan", "my app", "--select", "SEC-010", "--select", "SEC-011", "--format", "junit", cwd=unicode_project)
+    result = run_cli("scan", "my app", "--select", "SEC-010", "--select", "DB-001", "--format", "junit", cwd=unicode_project)
     suite = ET.fromstring(result.stdout).find("testsuite")
     assert suite is not None
     cases = {c.get("name", "").split()[0]: c for c in suite.findall("testcase")}
-    assert set(cases) == {"SEC-010", "SEC-011"}
-    assert len(cases["SEC-010"].findall("failure")) == 1 and not cases["SEC-011"].findall("failure")
+    assert set(cases) == {"SEC-010", "DB-001"}
+    assert len(cases["SEC-010"].findall("failure")) == 1 and not cases["DB-001"].findall("failure")
     assert suite.get("failures") == "1"
 
 

@@ -22,9 +22,10 @@ def _finding(path: str = "src/app/a_rather/long/path/to/a/module/with/routes.py"
                    "https://fastpolicy.dev/rules/SEC-010/")
 
 
-def _render(renderable: object, width: int = 80) -> list[str]:
+def _render(rendered: object, width: int = 80) -> list[str]:
+    """What a Rendered prints on an 80-column terminal (the CLI's console settings)."""
     buffer = io.StringIO()
-    Console(file=buffer, width=width, no_color=True, highlight=False, soft_wrap=True).print(renderable)
+    rendered.emit(Console(file=buffer, width=width, no_color=True, highlight=False, soft_wrap=True))  # type: ignore[attr-defined]
     return buffer.getvalue().splitlines()
 
 
@@ -32,10 +33,10 @@ def test_scan_text_wraps_with_a_hanging_indent_at_80_columns() -> None:
     from fastpolicy.report.text import text_report
 
     result = ScanResult((_finding(),), (ScanError("timeout", "error", LONG, "src/big.py", 3),), files_scanned=1, rules_run=1)
-    lines = _render(text_report(result).rich)
+    lines = _render(text_report(result))
     assert lines and all(len(line) <= 80 for line in lines), [line for line in lines if len(line) > 80]
     assert lines[0].startswith("src/app/a_rather/long/path/to/a/module/with/routes.py:123:17  HIGH  SEC-010")
-    body = [line for line in lines[1:] if line.strip() and not line.startswith(("1 finding", "The scan"))]
+    body = [line for line in lines[1:] if line.strip() and not line.startswith(("1 finding", "The scan", "Not checked"))]
     assert all(line.startswith("  ") for line in body), body  # nothing falls back to column 0
     assert any("fastpolicy explain SEC-010" in line for line in lines)
     assert "1 finding (1 high) in 1 file scanned, 1 rule." in " ".join(line.strip() for line in lines)
@@ -48,7 +49,7 @@ def test_show_wraps_at_80_columns_and_never_cuts_a_url() -> None:
     catalogue = load_catalogue()
     policy = catalogue.get("sec-010")
     assert policy is not None and catalogue.get("CORS-WILDCARD-ORIGIN") is policy
-    lines = _render(show_report(RecordView(policy, catalogue)).rich)
+    lines = _render(show_report(RecordView(policy, catalogue)))
     text = "\n".join(lines)
     for _title, url in policy.references:
         assert url in text  # whole, on one line: still clickable

@@ -113,13 +113,15 @@ def record_panel(policy: Policy, catalogue: Catalogue) -> Group:
     parts += [Text(""), Text(f"Suppress one finding: # fastpolicy: ignore[{policy.id}]", style="dim"), Text(f"Source: {policy.path}", style="dim")]
     # no box: text wraps at the terminal width and a URL is never cut (a terminal keeps it clickable)
     heading = Text.from_markup(f"[bold]{policy.id}[/] {escape(policy.title)}")
-    return Group(Rule(heading, align="left"), *parts, Rule())
+    wrapped = [Hanging(p, hang=4 if p.plain.startswith("  ") else 0) if isinstance(p, Text) and p.plain and not p.no_wrap else p
+               for p in parts]
+    return Group(Rule(heading, align="left"), *wrapped, Rule())
 
 
 def _references(policy: Policy) -> list[Any]:
     out: list[Any] = []
     for title, url in policy.references:
-        out += [Hanging(Text(title), indent=2, hang=2), Text(f"    {url}", no_wrap=True, overflow="ignore", style="blue")]
+        out += [Text(f"  {title}"), Text(f"    {url}", no_wrap=True, overflow="ignore", style="blue")]
     return out
 
 
@@ -148,7 +150,7 @@ def list_json_report(listing: Listing) -> Rendered:
 
 
 def show_report(view: RecordView) -> Rendered:
-    return Rendered(rich=record_panel(view.policy, view.catalogue), wrap=True)
+    return Rendered(rich=record_panel(view.policy, view.catalogue))
 
 
 def coverage_table_report(report: CoverageReport) -> Rendered:

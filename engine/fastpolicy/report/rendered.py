@@ -20,13 +20,12 @@ class Rendered:
     text: str = ""
     rich: Any = None
     end: str = "\n"  # after a rich renderable
-    wrap: bool = False  # wrap long lines at the console width (panels), instead of letting the terminal fold them
 
     def emit(self, console: Console | None = None) -> None:
         if self.rich is None:
             sys.stdout.write(self.text)
             return
-        (console or Console(soft_wrap=True, highlight=False)).print(self.rich, end=self.end, soft_wrap=False if self.wrap else None)
+        (console or Console(soft_wrap=True, highlight=False)).print(self.rich, end=self.end)
 
     def write(self, path: Path) -> None:
         """Write to a file: verbatim text, or the rich renderable as plain text (no colour) at 100 columns."""
@@ -38,4 +37,4 @@ class Rendered:
             if self.rich is None:
                 handle.write(self.text)
                 return
-            Console(file=handle, width=100, no_color=True, highlight=False, force_terminal=False, soft_wrap=True).print(self.rich, end=self.end, soft_wrap=False if self.wrap else None)
+            Console(file=handle, width=100, no_color=True, highlight=False, force_terminal=False, soft_wrap=True).print(self.rich, end=self.end)

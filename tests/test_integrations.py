@@ -189,3 +189,14 @@ def test_org_findings_link_to_the_org_site_or_nowhere(tmp_path: Path) -> None:
     assert [f["url"] for f in plain["findings"]] == [""]  # never a page missing from the public site
     linked = json.loads(run_cli(*args, "--org-docs-url", "https://rules.acme.test/", cwd=tmp_path).stdout)
     assert [f["url"] for f in linked["findings"]] == ["https://rules.acme.test/rules/ACME-002/"]
+
+
+@pytest.mark.skipif(not shutil.which("make"), reason="make is not installed")
+def test_make_test_provides_chromium_on_a_fresh_debian_machine() -> None:
+    """`make test` depends on `chromium`, which apt-get installs (as root) when the binary is missing, or names the one command."""
+    dry = subprocess.run(["make", "-n", "test"], cwd=ROOT, capture_output=True, text=True, check=False, timeout=60)
+    assert "apt-get install -y -qq chromium" in dry.stdout and "sudo apt-get install -y chromium" in dry.stdout
+    present = subprocess.run(["make", "-s", "chromium", f"CHROMIUM={shutil.which('sh')}"], cwd=ROOT, capture_output=True, text=True, check=False)
+    assert present.returncode == 0 and present.stdout == ""  # already there: nothing to do
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "sudo apt-get install -y chromium" in readme

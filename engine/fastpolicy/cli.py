@@ -57,7 +57,9 @@ def _emit(command: str, format: str, result: object, output: Optional[Path] = No
     from .report.registry import reporter
 
     rendered = reporter(command, format)(result)
-    rendered.emit(_out()) if output is None else rendered.write(output)
+    if output is not None:
+        return rendered.write(output)
+    rendered.emit(_out())
 
 
 def exit_code(result: ScanResult) -> int:
@@ -145,8 +147,6 @@ def list_records(section: SectionOption = None, format: Annotated[ListFormat, ty
     catalogue = _catalogue(policies, section)
     _emit("list", format.value, Listing(catalogue.policies))
     return EXIT_OK
-
-
 
 
 @app.command()

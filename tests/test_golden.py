@@ -2,7 +2,8 @@
 
 The files guard refactors: a change that alters a report must say so by regenerating them
 (`PYTHONPATH=engine python tests/test_golden.py --update` from the repository root) in the same commit.
-Scans run from the repository root with relative paths, so the output does not depend on where the clone lives.
+Scans run from the repository root with relative paths, so the output does not depend on where the clone lives
+(SARIF's absolute `%SRCROOT%` URI is replaced by `file:///CLONE/`).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ GOLDEN = ROOT / "tests" / "golden"
 
 
 def _cases() -> list[tuple[str, list[str]]]:
-    cases = [(f"examples.{fmt}", ["scan", "examples", "--format", fmt]) for fmt in ("json", "text", "sarif")]
+    cases = [(f"examples.{fmt}", ["scan", "examples", "--format", fmt]) for fmt in ("json", "text", "sarif", "github", "junit", "gitlab")]
     for app in sorted((FIXTURES / "apps").glob("*")):
         if not (app / "expected.yaml").is_file():
             continue
@@ -37,7 +38,8 @@ def _scan(args: list[str]) -> str:
     # an unset docs URL: the default is part of what is compared
     result = run_cli(*args, cwd=ROOT, env={"FASTPOLICY_DOCS_URL": ""})
     assert result.returncode in (0, 1), result.stderr + result.stdout[-2000:]
-    return result.stdout
+    # SARIF's %SRCROOT% is the absolute root of the clone: the one part that depends on where the clone lives
+    return result.stdout.replace(ROOT.resolve().as_uri() + "/", "file:///CLONE/")
 
 
 @pytest.mark.parametrize(("name", "args"), CASES, ids=[c[0] for c in CASES])

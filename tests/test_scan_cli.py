@@ -12,7 +12,7 @@ from conftest import FIXTURES, SEMGREP, run_cli
 CORS = "tests/fixtures/projects/cors"
 CLEAN = "tests/fixtures/projects/clean"
 FAKE = FIXTURES / "fake-semgrep"
-FINDING_KEYS = {"rule_id", "name", "title", "severity", "seed", "path", "line", "end_line", "column", "message", "code", "url"}
+FINDING_KEYS = {"rule_id", "name", "title", "severity", "seed", "path", "line", "end_line", "column", "message", "code", "url", "end_column", "fingerprint"}
 
 
 def scan_json(*args: str, env: dict[str, str] | None = None):
@@ -80,9 +80,9 @@ def test_docs_url_is_configurable() -> None:
     "args, message",
     [
         (["--select", "NOPE-999", CLEAN], "no record or section named 'NOPE-999'"),
-        (["--severity", "urgent", CLEAN], "--severity must be one of"),
+        (["--severity", "urgent", CLEAN], "--severity must be critical, high, medium, low or info, not 'urgent'"),
         (["--select", "SEC-010", "does/not/exist"], "does/not/exist: no such file or directory"),
-        (["--deployment", "mars", CLEAN], "--deployment must be 'kubernetes' or 'vm'"),
+        (["--deployment", "mars", CLEAN], "--deployment must be kubernetes or vm, not 'mars'"),
     ],
 )
 def test_usage_errors_exit_2(args: list[str], message: str) -> None:

@@ -454,3 +454,14 @@ def test_writing_rules_page_documents_the_org_build() -> None:
 def test_generation_is_deterministic(site: tuple[Catalogue, Path]) -> None:
     catalogue, _ = site
     assert generate_pages(catalogue) == generate_pages(catalogue)
+
+
+def test_the_record_schema_is_published_at_its_stable_url(site: tuple[Catalogue, Path]) -> None:
+    """Editors point `# yaml-language-server: $schema=` at <site>/schemas/policy.schema.json: the file `validate` uses, byte for byte."""
+    _catalogue, out = site
+    published = out / "schemas" / "policy.schema.json"
+    assert published.read_bytes() == (ROOT / "schemas" / "policy.schema.json").read_bytes()
+    assert json.loads(published.read_text(encoding="utf-8"))["$id"] == "https://fastpolicy.dev/schemas/policy.schema.json"
+    page = (out / "integrations" / "index.html").read_text(encoding="utf-8")
+    assert "yaml-language-server: $schema=https://fastpolicy.dev/schemas/policy.schema.json" in page
+    assert "security-events" in page and "codequality" in page and "pre-commit" in page  # code is highlighted: tokens, not lines

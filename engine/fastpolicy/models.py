@@ -131,10 +131,12 @@ class Finding:
     path: str
     line: int
     end_line: int
-    column: int
+    column: int  # 1-based, in UTF-16 code units (what SARIF, LSP and editors count)
     message: str
     code: str
     url: str
+    end_column: int = 0  # exclusive, in UTF-16 code units, on end_line
+    fingerprint: str = ""  # content fingerprint (scan/fingerprint.py): stable when lines move
 
     def sort_key(self) -> tuple[str, int, int, str]:
         return (self.path, self.line, self.column, self.rule_id)
@@ -156,6 +158,24 @@ class ScanError:
 
 
 @dataclass(frozen=True)
+class RuleInfo:
+    """What reporters say about a rule that ran (SARIF's rule panel, JUnit's test cases)."""
+
+    id: str
+    name: str
+    title: str
+    severity: str
+    level: str
+    statement: str
+    rationale: str
+    fix: str
+    url: str
+    cwe: tuple[str, ...] = ()
+    owasp: tuple[str, ...] = ()
+    section: str = ""
+
+
+@dataclass(frozen=True)
 class ScanResult:
     findings: tuple[Finding, ...]
     errors: tuple[ScanError, ...]
@@ -166,6 +186,8 @@ class ScanResult:
     skipped_rules: tuple[str, ...] = ()
     deployment: str = ""  # where the project runs: detected from the repository or given by the user
     deployment_evidence: tuple[str, ...] = ()
+    rules: tuple[RuleInfo, ...] = ()  # the rules that ran, by id
+    root: str = ""  # absolute project root (SARIF's %SRCROOT%): the repository holding the scanned paths, else their folder
 
     @property
     def complete(self) -> bool:

@@ -8,6 +8,7 @@ import typer
 
 from .. import __version__
 from . import catalogue, docs, scan  # noqa: F401 - importing registers the commands
+from .choices import order_help
 from .options import app, exit_code
 
 __all__ = ["app", "exit_code", "main"]
@@ -25,6 +26,9 @@ def _root(
     debug: Annotated[bool, typer.Option("--debug", help="Show the traceback of an internal error (also FASTPOLICY_DEBUG=1).")] = False,
 ) -> None:
     """Policy-as-code for production FastAPI services."""
+
+
+order_help(app)
 
 
 def main() -> None:

@@ -15,6 +15,7 @@ import typer
 from rich.console import Console
 
 from ..errors import EXIT_SCAN_FAILED, EXIT_USAGE, FastpolicyError, Terminated
+from .choices import render_usage_error
 
 ENV_DEBUG = "FASTPOLICY_DEBUG"
 EXIT_INTERRUPTED = 130
@@ -60,11 +61,7 @@ def run(app: Callable[..., Any], argv: Sequence[str]) -> int:
         _err().print("fastpolicy: terminated; nothing was left running", markup=False)
         return Terminated.exit_code
     except _CLI_ERRORS as exc:  # usage errors: unknown option, bad value, missing argument
-        show = getattr(exc, "show", None)
-        if callable(show):
-            show()
-        else:
-            _err().print(f"fastpolicy: error: {exc}", markup=False)
+        render_usage_error(exc)
         return EXIT_USAGE
     except Exception as exc:  # noqa: BLE001 - the last line of defence: never a bare traceback with exit 1
         console = _err()

@@ -2,12 +2,26 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
 from ..errors import EXIT_FINDINGS, EXIT_OK, UsageError
-from .options import GraphFormat, ListFormat, PoliciesOption, SectionOption, SelectOption, _catalogue, _emit, _flag, _out, app
+from .options import (
+    GraphFormat,
+    ListFormat,
+    PoliciesOption,
+    RecordArgument,
+    SectionOption,
+    SelectOption,
+    Severity,
+    _catalogue,
+    _emit,
+    _flag,
+    _out,
+    app,
+)
 
 
 @app.command()
@@ -46,15 +60,34 @@ def list_records(section: SectionOption = None, format: Annotated[ListFormat, ty
 
 
 @app.command()
-def show(record: Annotated[str, typer.Argument(help="Record id, name or alias.")], policies: PoliciesOption = None) -> int:
-    """Show one record in full."""
+def show(record: RecordArgument, policies: PoliciesOption = None) -> int:
+    """Show one record in full: the rule, why, how it is checked, examples, references."""
     from ..report.browse import RecordView
 
     catalogue = _catalogue(policies)
     policy = catalogue.get(record)
     if policy is None:
-        raise UsageError(f"no record '{record}' (see `fastpolicy list`)")
+        raise UsageError(f"There is no record named '{record}'; `fastpolicy list` shows them all.")
     _emit("show", "panel", RecordView(policy, catalogue))
+    return EXIT_OK
+
+
+app.command("explain", help="Explain a finding's rule: what each finding tells you to run (the same as `show`).")(show)
+
+
+@app.command()
+def new(
+    record: Annotated[str, typer.Argument(help="The new record's id, e.g. ACME-001 (the prefix names the section).", show_default=False)],
+    policies: Annotated[Path, typer.Option("--policies", "-p", help="Your organization's folder of records.")] = Path("policies"),
+    name: Annotated[str, typer.Option("--name", help="Kebab-case name (default: todo-<id>).", show_default=False)] = "",
+    section: Annotated[str, typer.Option("--section", help="Section key, when the prefix is new (default: the prefix in lower case).", show_default=False)] = "",
+    severity: Annotated[Severity, typer.Option("--severity", case_sensitive=False)] = Severity.medium,
+) -> int:
+    """Scaffold a record with every required key and a bad/good example to replace; then `validate` and `test` it."""
+    from ..catalogue.scaffold import scaffold
+
+    path = scaffold(policies, record, name=name, section=section, severity=severity.value)
+    _out().print(f"Wrote {path}. Edit the TODOs, then run: fastpolicy validate --policies {policies} && fastpolicy test --policies {policies}", markup=False)
     return EXIT_OK
 
 
@@ -82,7 +115,7 @@ def graph(
     if record:
         policy = catalogue.get(record)
         if policy is None:
-            raise UsageError(f"no record '{record}'")
+            raise UsageError(f"There is no record named '{record}'; `fastpolicy list` shows them all.")
         g = neighbourhood(g, policy.id, radius)
     _emit("graph", format.value, g)
     return EXIT_OK

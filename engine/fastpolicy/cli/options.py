@@ -1,16 +1,21 @@
 """The command line's shared parts: the app, common options, catalogue loading, reporter dispatch, the exit code."""
 
+from __future__ import annotations
+
 from collections.abc import Iterator
 from contextlib import contextmanager
-from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Optional
 
 import typer
 from rich.console import Console
 
 from ..errors import EXIT_FINDINGS, EXIT_OK, EXIT_SCAN_FAILED, UnknownName, UsageError
 from ..models import ScanResult
+from .choices import Deployment, GraphFormat, ListFormat, PoliciesOption, RecordArgument, ScanFormat, SectionOption, SelectOption, Severity
+
+__all__ = ["Deployment", "GraphFormat", "ListFormat", "PoliciesOption", "RecordArgument", "ScanFormat", "SectionOption", "SelectOption", "Severity",
+           "_catalogue", "_emit", "_err", "_flag", "_out", "app", "exit_code"]
 
 app = typer.Typer(
     name="fastpolicy",
@@ -20,22 +25,6 @@ app = typer.Typer(
     rich_markup_mode="rich",
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-
-PoliciesOption = Annotated[
-    Optional[list[Path]],
-    typer.Option("--policies", "-p", help="An organization's folder of records, added to the built-in catalogue (repeatable).", show_default=False),
-]
-
-SectionOption = Annotated[
-    Optional[list[str]],
-    typer.Option("--section", help="Only records (and problems) of this section (repeatable).", show_default=False),
-]
-
-SelectOption = Annotated[
-    Optional[list[str]],
-    typer.Option("--select", "-s", help="Only these record ids, names or sections (repeatable).", show_default=False),
-]
-
 
 def _out() -> Console:
     return Console(soft_wrap=True, highlight=False, emoji=False)
@@ -61,27 +50,15 @@ def _flag(flag: str, hint: str = "") -> Iterator[None]:
         raise UsageError(f"{flag}: {exc.message}{hint}") from exc
 
 
-def _emit(command: str, format: str, result: object) -> None:
+def _emit(command: str, format: str, result: object, output: Optional[Path] = None) -> None:
     from ..report.registry import reporter
 
-    reporter(command, format)(result).emit(_out())
+    rendered = reporter(command, format)(result)
+    if output is not None:
+        rendered.write(output)
+        return
+    rendered.emit(_out())
 
-
-class ScanFormat(str, Enum):
-    text = "text"
-    json = "json"
-    sarif = "sarif"
-
-
-class ListFormat(str, Enum):
-    table = "table"
-    json = "json"
-
-
-class GraphFormat(str, Enum):
-    mermaid = "mermaid"
-    dot = "dot"
-    json = "json"
 
 
 def exit_code(result: ScanResult) -> int:

@@ -7,41 +7,56 @@ from typing import Annotated, Optional
 
 import typer
 
-from ..config import DEFAULT_DOCS_URL, ENV_DOCS_URL
-from ..errors import EXIT_OK, UsageError
-from .options import ListFormat, PoliciesOption, ScanFormat, SelectOption, _catalogue, _emit, _flag, app, exit_code
+from ..config import DEFAULT_DOCS_URL, ENV_DOCS_URL, ENV_ORG_DOCS_URL
+from ..errors import EXIT_OK
+from .options import (
+    Deployment,
+    ListFormat,
+    PoliciesOption,
+    ScanFormat,
+    SelectOption,
+    Severity,
+    _catalogue,
+    _emit,
+    _err,
+    _flag,
+    app,
+    exit_code,
+)
 
 
 @app.command()
 def scan(
-    paths: Annotated[list[str], typer.Argument(help="Files or folders to scan.", show_default=False)],
-    format: Annotated[ScanFormat, typer.Option("--format", "-f", help="Output format.")] = ScanFormat.text,
+    paths: Annotated[Optional[list[str]], typer.Argument(help="Files or folders to scan (default: the current folder).", show_default=False)] = None,
+    format: Annotated[ScanFormat, typer.Option("--format", "-f", case_sensitive=False, help="Output format.")] = ScanFormat.text,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the report to this file instead of standard output.", show_default=False)] = None,
     select: SelectOption = None,
     ignore: Annotated[Optional[list[str]], typer.Option("--ignore", "-i", help="Skip these record ids, names or sections (repeatable).")] = None,
-    severity: Annotated[str, typer.Option("--severity", help="Report findings at or above: critical, high, medium, low, info.")] = "info",
-    deployment: Annotated[str, typer.Option("--deployment", help="Where the project runs: kubernetes or vm. Enables the rules specific to it.")] = "",
+    severity: Annotated[Severity, typer.Option("--severity", case_sensitive=False, help="Report findings at or above this severity.")] = Severity.info,
+    deployment: Annotated[Optional[Deployment], typer.Option("--deployment", case_sensitive=False, help="Where the project runs, instead of detecting it; enables the rules specific to it.", show_default=False)] = None,
     exclude: Annotated[Optional[list[str]], typer.Option("--exclude", help="Glob of files or folders to leave out (repeatable).")] = None,
     max_file_size: Annotated[int, typer.Option("--max-file-size", help="Bytes; larger files are reported as not checked. 0 = no limit.")] = 1_000_000,
     docs_url: Annotated[Optional[str], typer.Option("--docs-url", envvar=ENV_DOCS_URL, help="Base URL of the catalogue site that findings link to.")] = None,
     policies: PoliciesOption = None,
+    org_docs_url: Annotated[Optional[str], typer.Option("--org-docs-url", envvar=ENV_ORG_DOCS_URL, help="Base URL of your organization's built site (`fastpolicy docs build --site-url`) that findings of your own rules link to.")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress indicator on standard error.")] = False,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Do not read or write the result cache.")] = False,
     cache_dir: Annotated[Optional[Path], typer.Option("--cache-dir", help="Where the result cache lives.", show_default=".fastpolicy_cache")] = None,
 ) -> int:
     """Scan a project with one semgrep run. Exit 0 clean, 1 findings, 2 usage or policy error, 3 scan failed or incomplete."""
+    from ..report.progress import progress_reporter
     from ..scan.cache import CACHE_DIR
     from ..scan.scanner import ScanOptions
     from ..scan.scanner import scan as run_scan
 
-    if deployment and deployment not in ("kubernetes", "vm"):
-        raise UsageError("--deployment must be 'kubernetes' or 'vm'")
     options = ScanOptions(
-        select=tuple(select or ()), ignore=tuple(ignore or ()), severity=severity, deployment=deployment,
-        exclude=tuple(exclude or ()), max_file_bytes=max_file_size, docs_url=docs_url or DEFAULT_DOCS_URL,
+        select=tuple(select or ()), ignore=tuple(ignore or ()), severity=severity.value, deployment=deployment.value if deployment else "",
+        exclude=tuple(exclude or ()), max_file_bytes=max_file_size, docs_url=docs_url or DEFAULT_DOCS_URL, org_docs_url=org_docs_url or "",
         cache_dir=None if no_cache else (cache_dir or Path(CACHE_DIR)),
     )
-    with _flag("--select/--ignore", " (see `fastpolicy list`)"):
-        result = run_scan(_catalogue(policies), paths, options)
-    _emit("scan", format.value, result)
+    with _flag("--select/--ignore", " (see `fastpolicy list`)"), progress_reporter(_err(), enabled=not quiet) as progress:
+        result = run_scan(_catalogue(policies), paths or ["."], options, progress=progress)
+    _emit("scan", format.value, result, output)
     return exit_code(result)
 
 
@@ -49,14 +64,12 @@ def scan(
 def context(
     paths: Annotated[Optional[list[str]], typer.Argument(help="Files or folders of the project (default: .).", show_default=False)] = None,
     format: Annotated[ListFormat, typer.Option("--format", "-f", help="table (text) or json (the documented contract).")] = ListFormat.table,
-    deployment: Annotated[str, typer.Option("--deployment", help="Where the project runs (kubernetes or vm), instead of detecting it.")] = "",
+    deployment: Annotated[Optional[Deployment], typer.Option("--deployment", case_sensitive=False, help="Where the project runs, instead of detecting it.", show_default=False)] = None,
     exclude: Annotated[Optional[list[str]], typer.Option("--exclude", help="Glob of files or folders to leave out (repeatable).")] = None,
 ) -> int:
     """Show the project model: file roles, dependency versions, apps, routes with effective paths and dependencies, launches, settings, deployment."""
     from ..scan.scanner import ScanOptions, project_context
 
-    if deployment and deployment not in ("kubernetes", "vm"):
-        raise UsageError("--deployment must be 'kubernetes' or 'vm'")
-    model = project_context(paths or ["."], ScanOptions(deployment=deployment, exclude=tuple(exclude or ())))
+    model = project_context(paths or ["."], ScanOptions(deployment=deployment.value if deployment else "", exclude=tuple(exclude or ())))
     _emit("context", "text" if format is ListFormat.table else "json", model)
     return EXIT_OK

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
 from rich.console import Group
 from rich.markup import escape
-from rich.panel import Panel
+from rich.rule import Rule
 from rich.syntax import Syntax
 from rich.table import Table
 from rich.text import Text
@@ -20,6 +21,7 @@ from ..catalogue.languages import lexer
 from ..catalogue.markers import strip_markers
 from ..models import Policy
 from .rendered import Rendered
+from .wrap import Hanging
 
 
 @dataclass(frozen=True)
@@ -60,31 +62,45 @@ def list_table(records: Sequence[Policy]) -> Table:
     return table
 
 
-def record_panel(policy: Policy, catalogue: Catalogue) -> Panel:
+def reflow(text: str) -> str:
+    """Join the hard-wrapped lines of YAML block text into paragraphs (blank lines and list items kept), so Rich can wrap them."""
+    paragraphs = []
+    for block in re.split(r"\n\s*\n", text.strip()):
+        lines: list[str] = []
+        for line in block.splitlines():
+            if lines and not re.match(r"\s*([-*]|\d+[.)])\s", line):
+                lines[-1] += " " + line.strip()
+            else:
+                lines.append(line.rstrip())
+        paragraphs.append("\n".join(lines))
+    return "\n\n".join(paragraphs)
+
+
+def record_panel(policy: Policy, catalogue: Catalogue) -> Group:
     parts: list[Any] = [
         Text.from_markup(f"[bold]{policy.level}[/] · severity [bold]{policy.severity}[/] · {policy.section} / {escape(policy.topic)} · check: {policy.check.kind} · seed: {', '.join(policy.seed) or '—'}"),
         Text(""),
-        Text(policy.statement, style="bold"),
+        Text(reflow(policy.statement), style="bold"),
         Text(""),
         Text("Why it matters", style="underline"),
-        Text(policy.rationale),
+        Text(reflow(policy.rationale)),
     ]
     if policy.seed_note:
-        parts += [Text(""), Text(f"About the seed ({policy.seed_verdict})", style="underline"), Text(policy.seed_note)]
+        parts += [Text(""), Text(f"About the seed ({policy.seed_verdict})", style="underline"), Text(reflow(policy.seed_note))]
     parts += [Text(""), Text("How it is checked", style="underline")]
     check = policy.check
     if check.kind == "manual":
-        parts.append(Text(check.reason))
+        parts.append(Text(reflow(check.reason)))
         parts += [Text(f"  ? {q}") for q in check.questions]
     else:
         if check.kind == "project":
             parts.append(Text(f"Project-level: flagged at FastAPI(...) when nothing matches: {check.condition}"))
-        parts.append(Text(f"Message: {check.message}"))
+        parts.append(Text(f"Message: {reflow(check.message)}"))
     for example in policy.examples:
         code, _ = strip_markers(example.code)
         label = "Flagged" if example.kind == "bad" else "Accepted"
         parts += [Text(""), Text(f"{label}: {example.title}", style="green" if example.kind == "good" else "red")]
-        parts.append(Syntax(code.rstrip(), lexer(example.language), line_numbers=False))
+        parts.append(Syntax(code.rstrip(), lexer(example.language), line_numbers=False, word_wrap=True))
     if policy.limitations:
         parts += [Text(""), Text("Known limitations", style="underline"), *[Text(f"  - {x}") for x in policy.limitations]]
     if policy.relations:
@@ -93,9 +109,20 @@ def record_panel(policy: Policy, catalogue: Catalogue) -> Panel:
         for r in policy.relations:
             target = by_id.get(r.target)
             parts.append(Text(f"  {r.type} {r.target} {target.title if target else ''}: {r.note}"))
-    parts += [Text(""), Text("References", style="underline"), *[Text(f"  {t}: {u}") for t, u in policy.references]]
+    parts += [Text(""), Text("References", style="underline"), *_references(policy)]
     parts += [Text(""), Text(f"Suppress one finding: # fastpolicy: ignore[{policy.id}]", style="dim"), Text(f"Source: {policy.path}", style="dim")]
-    return Panel(Group(*parts), title=f"[bold]{policy.id}[/] {escape(policy.title)}", expand=True)
+    # no box: text wraps at the terminal width and a URL is never cut (a terminal keeps it clickable)
+    heading = Text.from_markup(f"[bold]{policy.id}[/] {escape(policy.title)}")
+    wrapped = [Hanging(p, hang=4 if p.plain.startswith("  ") else 0) if isinstance(p, Text) and p.plain and not p.no_wrap else p
+               for p in parts]
+    return Group(Rule(heading, align="left"), *wrapped, Rule())
+
+
+def _references(policy: Policy) -> list[Any]:
+    out: list[Any] = []
+    for title, url in policy.references:
+        out += [Text(f"  {title}"), Text(f"    {url}", no_wrap=True, overflow="ignore", style="blue")]
+    return out
 
 
 def coverage_table(report: CoverageReport) -> Group:

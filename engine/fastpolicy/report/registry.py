@@ -5,13 +5,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from . import browse, context, examples, graph, json, sarif, text
+from . import browse, context, examples, github, gitlab, graph, json, junit, sarif, text
 from .rendered import Rendered
 
 Reporter = Callable[[Any], Rendered]
 
 REPORTERS: dict[str, dict[str, Reporter]] = {
-    "scan": {"text": text.text_report, "json": json.json_report, "sarif": sarif.sarif_report},
+    "scan": {
+        "text": text.text_report, "json": json.json_report, "sarif": sarif.sarif_report,
+        "github": github.github_report, "junit": junit.junit_report, "gitlab": gitlab.gitlab_report,
+    },
     "list": {"table": browse.list_table_report, "json": browse.list_json_report},
     "show": {"panel": browse.show_report},
     "coverage": {"table": browse.coverage_table_report, "json": browse.coverage_json_report},

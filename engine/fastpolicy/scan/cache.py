@@ -20,7 +20,7 @@ from ..models import ScanError
 from .semgrep import RawResult, SemgrepRun
 
 CACHE_DIR = ".fastpolicy_cache"
-FORMAT = 1
+FORMAT = 2  # bump when a cached field changes
 
 
 def semgrep_identity(executable: str) -> str:
@@ -118,7 +118,7 @@ class ResultCache:
 def _valid(entry: Any) -> bool:
     if not isinstance(entry, dict) or not isinstance(entry.get("hash"), str) or not isinstance(entry.get("results"), list):
         return False
-    fields = {"rule_id", "path", "line", "end_line", "column", "message", "metavars"}
+    fields = {"rule_id", "path", "line", "end_line", "column", "message", "metavars", "end_column"}
     return all(isinstance(r, dict) and set(r) == fields for r in entry["results"])
 
 

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import PurePath
 
+from ..config import DEFAULT_DOCS_URL
 from ..errors import PolicyError, Problem
 from ..models import Finding, Policy
 from ..project import ProjectModel
 from .compiler import APP_RULE_ID
 from .decide import MODEL_KINDS, model_results, refine
+from .fingerprint import fingerprint_at
 from .semgrep import RawResult, SemgrepRun
 from .suppression import source_line
 
@@ -18,13 +21,40 @@ def rule_url(policy: Policy, base: str) -> str:
     return f"{base.rstrip('/')}/rules/{policy.id}/"
 
 
+@dataclass(frozen=True)
+class DocsLinks:
+    """Where findings link: built-in records to `docs_url`; an organization's records to its own built site, never to a
+    public page that does not exist (`org_docs_url`, else `docs_url` when that is not the public site, else no link)."""
+
+    docs_url: str = DEFAULT_DOCS_URL
+    org_docs_url: str = ""
+
+    def url(self, policy: Policy) -> str:
+        if policy.origin == "builtin":
+            return rule_url(policy, self.docs_url or DEFAULT_DOCS_URL)
+        base = self.org_docs_url or ("" if self.docs_url.rstrip("/") == DEFAULT_DOCS_URL.rstrip("/") else self.docs_url)
+        return rule_url(policy, base) if base else ""
+
+
+def _links(docs: DocsLinks | str) -> DocsLinks:
+    return docs if isinstance(docs, DocsLinks) else DocsLinks(docs)
+
+
 def _is_test_path(path: str) -> bool:
     parts = PurePath(path).parts
     name = parts[-1] if parts else ""
     return any(p in ("tests", "test") for p in parts[:-1]) or name.startswith("test_") or name == "conftest.py"
 
 
-def make_finding(policy: Policy, raw: RawResult, message: str, docs_url: str) -> Finding:
+def utf16_column(text: str, byte_column: int) -> int:
+    """semgrep's 1-based byte column on `text` -> the 1-based column in UTF-16 code units."""
+    prefix = text.encode("utf-8")[: max(byte_column - 1, 0)].decode("utf-8", errors="ignore")
+    return len(prefix.encode("utf-16-le")) // 2 + 1
+
+
+def make_finding(policy: Policy, raw: RawResult, message: str, docs_url: DocsLinks | str) -> Finding:
+    text, end_text = source_line(raw.path, raw.line), source_line(raw.path, raw.end_line)
+    end_column = utf16_column(end_text, raw.end_column) if raw.end_column else len(end_text.encode("utf-16-le")) // 2 + 1
     return Finding(
         rule_id=policy.id,
         name=policy.name,
@@ -34,10 +64,12 @@ def make_finding(policy: Policy, raw: RawResult, message: str, docs_url: str) ->
         path=raw.path,
         line=raw.line,
         end_line=raw.end_line,
-        column=raw.column,
+        column=utf16_column(text, raw.column),
         message=message,
-        code=source_line(raw.path, raw.line).strip(),
-        url=rule_url(policy, docs_url),
+        code=text.strip(),
+        url=_links(docs_url).url(policy),
+        end_column=max(end_column, 1),
+        fingerprint=fingerprint_at(policy.id, raw.path, raw.line),
     )
 
 
@@ -59,7 +91,7 @@ def raise_rule_errors(run: SemgrepRun, by_id: Mapping[str, Policy]) -> None:
 
 
 def findings_from_run(
-    policies: Sequence[Policy], run: SemgrepRun, docs_url: str, model_of: Callable[[str], ProjectModel], project_of: Callable[[str], str] = lambda _path: ""
+    policies: Sequence[Policy], run: SemgrepRun, docs_url: DocsLinks | str, model_of: Callable[[str], ProjectModel], project_of: Callable[[str], str] = lambda _path: ""
 ) -> list[Finding]:
     """Pattern matches the project model keeps, project checks where their pattern matched nowhere, and model-decided checks."""
     by_id = {p.id: p for p in policies}
@@ -88,7 +120,7 @@ def findings_from_run(
     return findings
 
 
-def model_findings(policies: Sequence[Policy], models: Sequence[ProjectModel], docs_url: str) -> list[Finding]:
+def model_findings(policies: Sequence[Policy], models: Sequence[ProjectModel], docs_url: DocsLinks | str) -> list[Finding]:
     return [make_finding(policy, raw, raw.message, docs_url) for model in models for policy in policies
             if policy.check.kind in MODEL_KINDS for raw in model_results(policy, model)]
 

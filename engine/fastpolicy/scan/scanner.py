@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import os
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -10,13 +11,13 @@ from ..catalogue.catalogue import Catalogue
 from ..catalogue.resolve import is_named
 from ..config import docs_url_from_env
 from ..errors import ScanFailed, UnknownName, UsageError
-from ..models import SEVERITIES, Finding, Policy, ScanError, ScanResult
+from ..models import SEVERITIES, Finding, Policy, RuleInfo, ScanError, ScanResult
 from ..project import ProjectModel, build_model
 from ..project.builder import MODEL_GLOBS
 from .cache import ResultCache, config_key, merge, semgrep_identity
 from .compiler import compile_config
 from .decide import not_applicable
-from .findings import findings_from_run, model_findings, raise_rule_errors
+from .findings import DocsLinks, findings_from_run, model_findings, raise_rule_errors
 from .semgrep import SemgrepRun, find_executable, run_semgrep
 from .suppression import clear_source_cache, filter_findings
 from .targets import MAX_FILE_BYTES, collect, name_globs, resolve_root, wanted
@@ -32,6 +33,7 @@ class ScanOptions:
     max_file_bytes: int = MAX_FILE_BYTES
     docs_url: str = field(default_factory=docs_url_from_env)
     cache_dir: Path | None = None  # None: no result cache
+    org_docs_url: str = ""  # the organization's built site; '' = its records link to docs_url only when that is not the public site
 
 
 def select_policies(catalogue: Catalogue, select: Sequence[str], ignore: Sequence[str]) -> list[Policy]:
@@ -43,13 +45,16 @@ def select_policies(catalogue: Catalogue, select: Sequence[str], ignore: Sequenc
     return [p for p in chosen if not any(is_named(p, t, sections=True) for t in ignore)]
 
 
-def scan(catalogue: Catalogue, roots: Sequence[str], options: ScanOptions) -> ScanResult:
+def scan(catalogue: Catalogue, roots: Sequence[str], options: ScanOptions, progress: Callable[[str], None] | None = None) -> ScanResult:
+    """One scan; `progress` (optional) hears each stage, for a progress indicator."""
+    say = progress or (lambda _stage: None)
     if options.severity not in SEVERITIES:
         raise UsageError(f"--severity must be one of {', '.join(SEVERITIES)}")
     clear_source_cache()
     selected = [p for p in select_policies(catalogue, options.select, options.ignore) if p.check.automated]
     if not selected:
         raise UsageError("no automated record is selected: nothing to check")
+    say(f"selecting files under {', '.join(roots)}")
     rule_globs = name_globs(p for p in selected if p.check.uses_semgrep)
     roots = [resolve_root(r) for r in roots]
     targets = collect(roots, tuple(sorted({*rule_globs, *MODEL_GLOBS})), exclude=options.exclude, max_bytes=options.max_file_bytes)
@@ -57,22 +62,25 @@ def scan(catalogue: Catalogue, roots: Sequence[str], options: ScanOptions) -> Sc
         return ScanResult(findings=(), errors=targets.errors, files_scanned=0, rules_run=len(selected), suppressed=0, below_threshold=0)
     if not targets.files:
         raise ScanFailed(f"no file to check under {', '.join(roots)}: fastpolicy reads Python, Dockerfiles, YAML manifests and config files")
+    say(f"reading the project model of {len(targets.files)} files")
     model = build_model(targets.files, roots=roots, deployment=options.deployment or None)
     skipped = sorted(p.id for p in selected if not_applicable(p, model))
     policies = [p for p in selected if p.id not in skipped]
     errors: list[ScanError] = [*targets.errors, *model_errors(model)]
     semgrep_policies = [p for p in policies if p.check.uses_semgrep]
     semgrep_files = [f for f in targets.files if wanted(f, rule_globs)]
-    findings = model_findings(policies, [model], options.docs_url)
+    links = DocsLinks(options.docs_url, options.org_docs_url)
+    findings = model_findings(policies, [model], links)
     scanned = 0
     if semgrep_policies and semgrep_files:
+        say(f"checking {len(semgrep_files)} files with {len(semgrep_policies)} semgrep rules")
         run = _run(compile_config(semgrep_policies), semgrep_files, options, errors)
         raise_rule_errors(run, {p.id: p for p in semgrep_policies})
         errors += run.errors
         if not run.scanned:
             errors.append(ScanError("fatal", "error", "semgrep scanned no file: the result would look clean but nothing was checked"))
         scanned = len(run.scanned)
-        findings += findings_from_run(semgrep_policies, run, options.docs_url, lambda _path: model)
+        findings += findings_from_run(semgrep_policies, run, links, lambda _path: model)
     kept, suppressed, below = filter_findings(findings, options.severity)
     return ScanResult(
         findings=tuple(sorted(set(kept), key=Finding.sort_key)),
@@ -84,6 +92,8 @@ def scan(catalogue: Catalogue, roots: Sequence[str], options: ScanOptions) -> Sc
         skipped_rules=tuple(skipped),
         deployment=model.deployment.kind,
         deployment_evidence=tuple(str(e) for e in model.deployment.evidence),
+        rules=tuple(rule_info(p, links.url(p)) for p in policies),
+        root=project_root(roots),
     )
 
 
@@ -100,6 +110,24 @@ def _run(config: dict[str, object], files: list[str], options: ScanOptions, erro
         cache.store(run or SemgrepRun((), (), (), ()), run.scanned if run else (), hits)
     errors += cache.warnings
     return merge(hits, run)
+
+
+def rule_info(policy: Policy, url: str) -> RuleInfo:
+    return RuleInfo(
+        id=policy.id, name=policy.name, title=policy.title, severity=policy.severity, level=policy.level,
+        statement=policy.statement, rationale=policy.rationale, fix=policy.check.fix, url=url,
+        cwe=policy.cwe, owasp=policy.owasp, section=policy.section,
+    )
+
+
+def project_root(roots: Sequence[str]) -> str:
+    """The root SARIF paths are relative to: the repository (nearest folder with `.git`) holding the scanned paths, else their common folder."""
+    folders = [p if p.is_dir() else p.parent for p in (Path(r).resolve() for r in roots or ["."])]
+    common = Path(os.path.commonpath([str(f) for f in folders]))
+    for candidate in (common, *common.parents):
+        if (candidate / ".git").exists():
+            return str(candidate)
+    return str(common)
 
 
 def project_context(roots: Sequence[str], options: ScanOptions) -> ProjectModel:

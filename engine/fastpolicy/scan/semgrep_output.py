@@ -35,6 +35,7 @@ class RawResult:
     column: int
     message: str
     metavars: tuple[tuple[str, str], ...] = ()  # bound metavariables ($NAME -> source text) for model filters
+    end_column: int = 0  # semgrep's exclusive end column in bytes on end_line; 0 = unknown (the end of the line)
 
 
 @dataclass(frozen=True)
@@ -133,7 +134,8 @@ def _result(item: Any) -> RawResult:
     if isinstance(item["start"]["line"], bool) or isinstance(item["end"]["line"], bool):
         raise TypeError("a line is not a number")
     return RawResult(rule_id=str(item["check_id"]), path=str(item["path"]), line=int(item["start"]["line"]),
-                     end_line=int(item["end"]["line"]), column=int(item["start"]["col"]), message=text, metavars=metavars)
+                     end_line=int(item["end"]["line"]), column=int(item["start"]["col"]), message=text, metavars=metavars,
+                     end_column=int(item["end"].get("col", 0) or 0))
 
 
 def parse_output(stdout: str, stderr: str, returncode: int, config_path: str = "") -> SemgrepRun:

@@ -20,6 +20,11 @@ def _source_lines(path: str) -> tuple[str, ...]:
         return ()
 
 
+def source_lines(path: str) -> tuple[str, ...]:
+    """The file's lines (cached for one scan; empty when unreadable)."""
+    return _source_lines(path)
+
+
 def clear_source_cache() -> None:
     _source_lines.cache_clear()
 

@@ -39,9 +39,11 @@ def counts_html(catalogue: Catalogue, pages: Pages, here: str = "index.md") -> s
 
 def sample_finding(catalogue: Catalogue, docs_url: str) -> str:
     """What `fastpolicy scan` prints for one finding, rendered by the real text reporter from a real record."""
-    from rich.text import Text
+    from io import StringIO
 
-    from ..report.text import render_text
+    from rich.console import Console
+
+    from ..report.text import text_report
     from ..scan.findings import rule_url
 
     candidates = [p for p in catalogue.policies if p.check.kind == "pattern" and any(e.kind == "bad" for e in p.examples)]
@@ -66,7 +68,8 @@ def sample_finding(catalogue: Catalogue, docs_url: str) -> str:
         code=source.strip(),
         url=rule_url(policy, docs_url),
     )
-    text = Text.from_markup(
-        render_text(ScanResult(findings=(finding,), errors=(), files_scanned=1, rules_run=len(catalogue.policies)))
-    ).plain
-    return _fence(text, "text")
+    automated = sum(1 for p in catalogue.policies if p.check.automated)  # what a scan runs: manual records have no check
+    buffer = StringIO()
+    console = Console(file=buffer, width=72, no_color=True, highlight=False, force_terminal=False)  # fits a phone-width code block
+    text_report(ScanResult(findings=(finding,), errors=(), files_scanned=1, rules_run=automated)).emit(console)
+    return _fence(buffer.getvalue().rstrip() + "\n", "text")

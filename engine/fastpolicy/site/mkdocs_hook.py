@@ -39,9 +39,21 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
             files.append(File.generated(config, file.src_uri, content=filled))
     for path, content in generated.items():
         files.append(File.generated(config, path, content=content))
+    for path, content in published_schemas().items():  # stable URLs editors point `$schema` at
+        files.append(File.generated(config, path, content=content))
     if not config.nav:
         config.nav = site_nav(catalogue, hand_written)
     return files
+
+
+SCHEMA_URL_PATHS = {"schemas/policy.schema.json": "policy.schema.json"}
+
+
+def published_schemas() -> dict[str, str]:
+    """The JSON Schemas the site serves, byte for byte as the engine validates with."""
+    from fastpolicy.resources import schemas_dir
+
+    return {url: (schemas_dir() / name).read_text(encoding="utf-8") for url, name in SCHEMA_URL_PATHS.items()}
 
 
 def on_serve(server: Any, config: MkDocsConfig, builder: Any) -> Any:

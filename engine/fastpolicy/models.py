@@ -144,7 +144,7 @@ class Finding:
 class ScanError:
     """Something that kept (part of) the scan from running: rendered, never hidden."""
 
-    kind: str  # rule-error | fatal | unparsed | partial-parse | timeout | out-of-memory | too-large
+    kind: str  # rule-error | fatal | unparsed | partial-parse | timeout | not-checked | out-of-memory | too-large
     level: str  # error (the scan is incomplete) | warning (findings still valid)
     message: str
     path: str = ""

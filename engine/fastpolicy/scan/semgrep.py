@@ -18,6 +18,8 @@ from ..models import ScanError
 
 ENV_EXECUTABLE = "FASTPOLICY_SEMGREP"
 ENV_TIMEOUT = "FASTPOLICY_TIMEOUT"
+DEFAULT_JOBS = 1  # measured on 2 shared cores: see bench/README.md ("jobs")
+DEFAULT_TIMEOUT_THRESHOLD = 3  # rule timeouts after which semgrep stops checking a file (0 would mean never)
 # semgrep reads these from the environment; none may steer a fastpolicy run
 _SCRUBBED_ENV = ("SEMGREP_RULES", "SEMGREP_BASELINE_COMMIT", "SEMGREP_APP_TOKEN", "SEMGREP_URL", "SEMGREP_SEND_METRICS", "SEMGREP_SETTINGS_FILE", "SEMGREP_LOG_FILE")
 RULE_ERROR_TYPES = ("Rule parse error", "InvalidRuleSchemaError", "UnknownLanguageError", "Invalid rule schema", "Missing plugin")
@@ -132,8 +134,12 @@ def _classify(error: Mapping[str, Any], config_path: str) -> tuple[ScanError | N
     return ScanError("fatal", "error", message, path, line, rule_id), None
 
 
-def run_semgrep(config: Mapping[str, Any], targets: Sequence[str], *, cwd: Path | None = None) -> SemgrepRun:
-    """One semgrep process over `targets` (explicit files) with the compiled `config`."""
+def run_semgrep(config: Mapping[str, Any], targets: Sequence[str], *, cwd: Path | None = None, jobs: int = DEFAULT_JOBS,
+                timeout_threshold: int = DEFAULT_TIMEOUT_THRESHOLD) -> SemgrepRun:
+    """One semgrep process over `targets` (explicit files) with the compiled `config`.
+
+    After `timeout_threshold` rule timeouts on one file semgrep skips the rest of that file's rules; the scanner
+    reports such a file as not checked (`not_checked_after_timeouts`)."""
     executable = find_executable()
     timeout = float(os.environ.get(ENV_TIMEOUT, "900"))
     with tempfile.TemporaryDirectory(prefix="fastpolicy-") as tmp:
@@ -144,8 +150,8 @@ def run_semgrep(config: Mapping[str, Any], targets: Sequence[str], *, cwd: Path 
         home.mkdir()
         command = [
             executable, "scan", "--metrics=off", "--disable-version-check", "--json",
-            "--no-rewrite-rule-ids", "--disable-nosem", "--timeout", "30", "--timeout-threshold", "0",
-            "--max-target-bytes", "0", "-j", "1", "--config", config_path, "--", *targets,
+            "--no-rewrite-rule-ids", "--disable-nosem", "--timeout", "30", "--timeout-threshold", str(timeout_threshold),
+            "--max-target-bytes", "0", "-j", str(jobs), "--config", config_path, "--", *targets,
         ]
         try:
             proc = subprocess.run(command, cwd=cwd, env=_environment(str(home)), capture_output=True, text=True, timeout=timeout, check=False)

@@ -1,0 +1,80 @@
+"""Scan performance knobs: semgrep's command line (jobs, timeout threshold) and files skipped after rule timeouts."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+from pathlib import Path
+
+import pytest
+
+from fastpolicy.models import ScanError
+from fastpolicy.scan.scanner import not_checked_after_timeouts
+from fastpolicy.scan.semgrep import SemgrepRun, run_semgrep
+
+from conftest import run_cli
+
+
+def _run(*errors: ScanError) -> SemgrepRun:
+    return SemgrepRun((), errors, (), ("a.py", "b.py"))
+
+
+def _timeout(path: str, rule: str) -> ScanError:
+    return ScanError("timeout", "error", "rule timed out on this file", path, 0, rule)
+
+
+def test_a_file_with_threshold_timeouts_is_reported_not_checked() -> None:
+    run = _run(_timeout("a.py", "SEC-001"), _timeout("a.py", "SEC-002"), _timeout("a.py", "OPS-004"), _timeout("b.py", "SEC-001"))
+    skipped = not_checked_after_timeouts(run, 3)
+    assert [(e.kind, e.level, e.path) for e in skipped] == [("not-checked", "error", "a.py")]
+    assert "3 rules timed out" in skipped[0].message
+    assert not_checked_after_timeouts(run, 4) == []
+
+
+def test_fewer_timeouts_than_the_threshold_leave_only_the_timeouts() -> None:
+    run = _run(_timeout("a.py", "SEC-001"), _timeout("a.py", "SEC-001"))  # one rule, reported twice: still one rule
+    assert not_checked_after_timeouts(run, 2) == []
+
+
+def _fake_semgrep(tmp_path: Path) -> Path:
+    argv_file = tmp_path / "argv.json"
+    script = tmp_path / "semgrep"
+    script.write_text(
+        "#!/usr/bin/env python3\nimport json, sys\n"
+        f"open({str(argv_file)!r}, 'w').write(json.dumps(sys.argv[1:]))\n"
+        "print(json.dumps({'results': [], 'errors': [], 'paths': {'scanned': [a for a in sys.argv[sys.argv.index('--') + 1:]]}}))\n"
+    )
+    script.chmod(script.stat().st_mode | stat.S_IEXEC)
+    return argv_file
+
+
+def test_jobs_and_timeout_threshold_reach_semgrep(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    argv_file = _fake_semgrep(tmp_path)
+    monkeypatch.setenv("FASTPOLICY_SEMGREP", str(tmp_path / "semgrep"))
+    run = run_semgrep({"rules": []}, ["x.py"], jobs=2, timeout_threshold=5)
+    argv = json.loads(argv_file.read_text())
+    assert argv[argv.index("-j") + 1] == "2"
+    assert argv[argv.index("--timeout-threshold") + 1] == "5"
+    assert run.scanned == ("x.py",)
+    run_semgrep({"rules": []}, ["x.py"])
+    argv = json.loads(argv_file.read_text())
+    assert argv[argv.index("--timeout-threshold") + 1] == "3", "the default lets semgrep skip a pathological file"
+
+
+def test_scan_passes_jobs_from_the_command_line(tmp_path: Path) -> None:
+    argv_file = _fake_semgrep(tmp_path)
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "main.py").write_text("from fastapi import FastAPI\napp = FastAPI()\n")
+    env = {"FASTPOLICY_SEMGREP": str(tmp_path / "semgrep"), "PATH": os.environ.get("PATH", "")}
+    proc = run_cli("scan", ".", "--no-cache", "--jobs", "2", "--timeout-threshold", "4", cwd=project, env=env)
+    assert proc.returncode in (0, 1), proc.stderr
+    argv = json.loads(argv_file.read_text())
+    assert argv[argv.index("-j") + 1] == "2" and argv[argv.index("--timeout-threshold") + 1] == "4"
+
+
+def test_timeout_threshold_zero_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "main.py").write_text("x = 1\n")
+    proc = run_cli("scan", ".", "--no-cache", "--timeout-threshold", "0", cwd=tmp_path)
+    assert proc.returncode == 2

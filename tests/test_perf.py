@@ -9,11 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from conftest import run_cli
 from fastpolicy.models import ScanError
 from fastpolicy.scan.scanner import not_checked_after_timeouts
 from fastpolicy.scan.semgrep import SemgrepRun, run_semgrep
-
-from conftest import run_cli
 
 
 def _run(*errors: ScanError) -> SemgrepRun:

@@ -23,7 +23,7 @@ def rule_costs(report: dict[str, Any]) -> list[tuple[str, float, int]]:
             if value and value > 0:
                 seconds[i] += value
                 files[i] += 1
-    return sorted(zip(rules, seconds, files), key=lambda row: -row[1])
+    return sorted(zip(rules, seconds, files, strict=True), key=lambda row: -row[1])
 
 
 def summary(report: dict[str, Any]) -> dict[str, float]:

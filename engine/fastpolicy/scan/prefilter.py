@@ -13,7 +13,7 @@ import json
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -38,9 +38,9 @@ class Prefilter:
         _collect(self.formula, seen)
         return tuple(seen)
 
-    def describe(self) -> str:
-        """The formula in words: `a` and `b`, or /regex/."""
-        return _words(self.formula, top=True) if self.formula is not None else ""
+    def describe(self, code: Callable[[str], str] = lambda s: f"`{s}`") -> str:
+        """The formula in words: `a` and `b`, or `/regex/` (`code` formats each literal)."""
+        return _words(self.formula, code, top=True) if self.formula is not None else ""
 
 
 def _collect(formula: Any, seen: dict[str, None]) -> None:
@@ -56,15 +56,15 @@ def _collect(formula: Any, seen: dict[str, None]) -> None:
             _collect(sub, seen)
 
 
-def _words(formula: Any, top: bool = False) -> str:
+def _words(formula: Any, code: Callable[[str], str], top: bool = False) -> str:
     head = formula[0]
     if head == "Pred":
         kind, value = formula[1]
         if kind == "Regexp":
-            return f"/{value}/"
-        return " and ".join(f"`{v}`" for v in value)
+            return "a match of " + code(f"/{value}/")
+        return " and ".join(code(str(v)) for v in value)
     joiner = " and " if head == "And" else " or "
-    parts = [_words(sub) for sub in formula[1]]
+    parts = [_words(sub, code) for sub in formula[1]]
     text = joiner.join(dict.fromkeys(parts))
     return text if top or len(parts) == 1 else f"({text})"
 

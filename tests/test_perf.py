@@ -77,3 +77,34 @@ def test_timeout_threshold_zero_is_refused(tmp_path: Path) -> None:
     (tmp_path / "main.py").write_text("x = 1\n")
     proc = run_cli("scan", ".", "--no-cache", "--timeout-threshold", "0", cwd=tmp_path)
     assert proc.returncode == 2
+
+
+def test_the_model_walk_visits_what_ast_walk_visits_in_the_same_order() -> None:
+    import ast
+
+    from fastpolicy.project.modules import Module, walk
+
+    source = (Path(__file__).resolve().parent.parent / "engine" / "fastpolicy" / "project" / "routes.py").read_text()
+    tree = ast.parse(source)
+    assert [id(n) for n in walk(tree)] == [id(n) for n in ast.walk(tree)]
+    module = Module("m", "m.py", tree, False)
+    assert module.nodes() is module.nodes(), "computed once per module"
+
+
+def test_a_decorated_method_is_a_class_route_not_a_module_route(tmp_path: Path) -> None:
+    from fastpolicy.project import build_model
+
+    (tmp_path / "main.py").write_text(
+        "from fastapi import APIRouter, FastAPI\n"
+        "router = APIRouter()\n"
+        "class Views:\n"
+        "    @router.get('/inside')\n"
+        "    def inside(self): ...\n"
+        "@router.get('/outside')\n"
+        "def outside(): ...\n"
+        "app = FastAPI()\n"
+        "app.include_router(router, prefix='/v1')\n"
+    )
+    model = build_model(["main.py"], base=tmp_path)
+    paths = sorted(path for r in model.routes for path in r.effective_paths)
+    assert paths == ["/v1/inside", "/v1/outside"], paths

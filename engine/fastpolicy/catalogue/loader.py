@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from .. import __version__
 from ..errors import PolicyError, Problem, UnknownName, YamlProblem
 from ..models import Check, Example, Policy, Relation, Section, SeedRule
-from ..resources import policies_dir
+from ..resources import policies_dir, policy_schema_path
 from .catalogue import Catalogue
 from .graph import graph_problems
 from .markers import check_markers
@@ -172,11 +174,41 @@ def _check_identity(policy: Policy, file: Path, sections: Mapping[str, Section],
             check_markers(policy, example, problems)
 
 
-def load_catalogue(extra_folders: Sequence[Path] = (), *, include_builtin: bool = True, sections_only: Sequence[str] = ()) -> Catalogue:
+def _validated_marker(folders: Sequence[tuple[Path, str]]) -> Path | None:
+    """Where a catalogue whose every byte was already validated is remembered: a file named by the content hash of
+    every record, section and seed file, the schema, and the engine code that validates them (so a change to any of
+    them validates again). None when there is no usable user cache folder."""
+    digest = hashlib.sha256(__version__.encode())
+    for code in (Path(__file__), Path(__file__).with_name("schema.py"), Path(__file__).with_name("graph.py"),
+                 Path(__file__).with_name("markers.py"), policy_schema_path()):
+        digest.update(code.read_bytes())
+    for folder, origin in folders:
+        digest.update(f"\0{origin}\0".encode())
+        for path in sorted(folder.rglob("*")):
+            if path.suffix in (".yaml", ".yml") and path.is_file():
+                digest.update(f"\0{path.relative_to(folder).as_posix()}\0".encode())
+                digest.update(path.read_bytes())
+    base = os.environ.get("XDG_CACHE_HOME") or (str(Path.home() / ".cache") if Path.home().is_dir() else "")
+    return Path(base) / "fastpolicy" / "validated" / digest.hexdigest() if base else None
+
+
+def _remember_valid(marker: Path | None) -> None:
+    if marker is None:
+        return
+    try:
+        marker.parent.mkdir(parents=True, exist_ok=True)
+        marker.write_text("every record of this catalogue passed the schema and relation checks\n", encoding="utf-8")
+    except OSError:
+        pass  # an unwritable cache only costs the next start its validation
+
+
+def load_catalogue(extra_folders: Sequence[Path] = (), *, include_builtin: bool = True, sections_only: Sequence[str] = (),
+                   revalidate: bool = False) -> Catalogue:
     """Load and validate every record; raise PolicyError listing ALL problems.
 
     `sections_only` narrows the catalogue (and the problems reported) to records of those sections,
-    so one section can be worked on while another is mid-edit.
+    so one section can be worked on while another is mid-edit. A catalogue whose exact bytes were validated
+    before (see `_validated_marker`) skips the JSON-schema and relation-graph checks unless `revalidate`.
     """
     problems: list[Problem] = []
     builtin = policies_dir()
@@ -190,6 +222,8 @@ def load_catalogue(extra_folders: Sequence[Path] = (), *, include_builtin: bool 
             continue
         folders.append((folder, display_path(folder)))
 
+    marker = _validated_marker(folders)
+    trusted = not revalidate and marker is not None and marker.is_file()
     sections: dict[str, Section] = {}
     for folder, _origin in folders:
         for key, section in _load_sections(folder, problems).items():
@@ -212,7 +246,7 @@ def load_catalogue(extra_folders: Sequence[Path] = (), *, include_builtin: bool 
             except YamlProblem as exc:
                 problems.append(exc.problem)
                 continue
-            errors = validate_record(data)
+            errors = [] if trusted else validate_record(data)
             if errors:
                 problems.extend(Problem(shown, line_for(lines, p), describe(p, s)) for p, s in errors)
                 continue
@@ -223,7 +257,10 @@ def load_catalogue(extra_folders: Sequence[Path] = (), *, include_builtin: bool 
     _check_unique(loaded, problems)
     policies = tuple(sorted((p for p, _ in loaded), key=lambda p: p.id))
     catalogue = Catalogue(policies=policies, sections=sections, seed=seed, folders=tuple(o for _, o in folders))
-    problems.extend(graph_problems(catalogue))
+    if not trusted:
+        problems.extend(graph_problems(catalogue))
+    if not problems and not trusted:
+        _remember_valid(marker)
     if sections_only:
         claimed = {p.section for p in policies}
         unknown = sorted(set(sections_only) - set(sections) - claimed)

@@ -16,7 +16,7 @@ def validate(policies: PoliciesOption = None, section: SectionOption = None) -> 
     from ..scan.prefilter import unanchored_python_rules
     from ..scan.rulecheck import check_rules_with_semgrep
 
-    catalogue = _catalogue(policies, section)
+    catalogue = _catalogue(policies, section, revalidate=True)
     checked = check_rules_with_semgrep(catalogue)
     _out().print(f"{len(catalogue.policies)} records valid ({checked} semgrep rules accepted).")
     unanchored = unanchored_python_rules(catalogue.policies)

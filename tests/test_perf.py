@@ -108,3 +108,27 @@ def test_a_decorated_method_is_a_class_route_not_a_module_route(tmp_path: Path) 
     model = build_model(["main.py"], base=tmp_path)
     paths = sorted(path for r in model.routes for path in r.effective_paths)
     assert paths == ["/v1/inside", "/v1/outside"], paths
+
+
+def test_a_catalogue_loads_the_same_from_its_snapshot_and_a_changed_record_is_read_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import shutil as sh
+
+    from fastpolicy.catalogue.loader import load_catalogue
+    from fastpolicy.errors import PolicyError
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    org = tmp_path / "org"
+    sh.copytree(Path(__file__).resolve().parent / "fixtures" / "invalid" / "broken-pattern" / "policies", org)
+    record = org / "demo" / "DEMO-001-eval-call.yaml"
+    record.write_text(record.read_text().replace("pattern: eval((x", "pattern: eval(...)"))
+    first = load_catalogue([org], sections_only=["demo"])
+    snapshots = list((tmp_path / "cache" / "fastpolicy" / "validated").glob("*.pickle"))
+    assert len(snapshots) == 1
+    second = load_catalogue([org], sections_only=["demo"])
+    assert second == first and [p.id for p in second.policies] == ["DEMO-001"]
+    record.write_text(record.read_text().replace("severity: critical", "severity: loud"))
+    with pytest.raises(PolicyError):
+        load_catalogue([org], sections_only=["demo"])  # new bytes: validated again, and refused
+    snapshots[0].write_bytes(b"not a pickle")
+    record.write_text(record.read_text().replace("severity: loud", "severity: critical"))
+    assert load_catalogue([org], sections_only=["demo"]) == first, "a damaged snapshot is ignored"

@@ -20,7 +20,6 @@ import argparse
 import csv
 import json
 import os
-import resource
 import shlex
 import shutil
 import subprocess
@@ -43,15 +42,15 @@ def _tool(name: str) -> str | None:
 
 
 def timed(argv: list[str], cwd: Path, env: dict[str, str] | None = None) -> dict[str, float]:
-    """Run argv once; wall seconds, children's CPU seconds and peak RSS (MiB) of the largest child."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    """Run argv once; wall seconds, CPU seconds (user+sys of it and its children) and its peak RSS (MiB) from wait4."""
     start = time.monotonic()
-    proc = subprocess.run(argv, cwd=cwd, env={**os.environ, **(env or {})}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False)
+    proc = subprocess.Popen(argv, cwd=cwd, env={**os.environ, **(env or {})}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    stderr = proc.stderr.read() if proc.stderr else b""
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
     wall = time.monotonic() - start
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return {"wall": round(wall, 2), "cpu": round(cpu, 2), "rss_mib": round(after.ru_maxrss / 1024, 1), "exit": proc.returncode,
-            "stderr": proc.stderr.decode(errors="replace")[-400:] if proc.returncode not in (0, 1, 3) else ""}
+    return {"wall": round(wall, 2), "cpu": round(usage.ru_utime + usage.ru_stime, 2), "rss_mib": round(usage.ru_maxrss / 1024, 1),
+            "exit": proc.returncode, "stderr": stderr.decode(errors="replace")[-400:] if proc.returncode not in (0, 1, 3) else ""}
 
 
 def commands(project: Path, outdir: Path, scan_args: list[str], jobs: int) -> dict[str, list[str] | None]:
@@ -113,7 +112,8 @@ def _s(value: float | None) -> str:
 
 
 HEADER = ("| project | files | Python lines | cold s | warm s | semgrep s | floor s | ruff s | bandit s | rules ÷ floor | cold ÷ semgrep "
-          "| warm ÷ cold | peak MiB cold / semgrep |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+          "| warm ÷ cold | CPU s cold / warm / semgrep / floor | rules ÷ floor, CPU | peak MiB cold / semgrep |\n"
+          "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
 
 
 def row_text(r: dict) -> str:
@@ -121,7 +121,9 @@ def row_text(r: dict) -> str:
     rss = f"{_s(med(r, 'cold', 'rss_mib'))} / {_s(med(r, 'semgrep', 'rss_mib'))}"
     warm_ratio = f"{warm / cold:.2f}" if warm is not None and cold else "–"
     return (f"| {r['name']} | {r['files']} | {r['py_lines']} | {_s(cold)} | {_s(warm)} | {_s(raw)} | {_s(floor)} | {_s(med(r, 'ruff'))} "
-            f"| {_s(med(r, 'bandit'))} | {_ratio(raw, floor)} | {_ratio(cold, raw)} | {warm_ratio} | {rss} |")
+            f"| {_s(med(r, 'bandit'))} | {_ratio(raw, floor)} | {_ratio(cold, raw)} | {warm_ratio} "
+            f"| {' / '.join(_s(med(r, k, 'cpu')) for k in ('cold', 'warm', 'semgrep', 'floor'))} "
+            f"| {_ratio(med(r, 'semgrep', 'cpu'), med(r, 'floor', 'cpu'))} | {rss} |")
 
 
 def growth(results: list[dict]) -> list[str]:

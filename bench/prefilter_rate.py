@@ -17,9 +17,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .replay import ENGINE  # noqa: F401 - puts the engine on sys.path
-
 from fastpolicy.scan.prefilter import prefilters_of_config  # noqa: E402
+
+from .replay import ENGINE  # noqa: F401 - puts the engine on sys.path
 
 
 def passes(formula: Any, text: str, cache: dict[str, re.Pattern[str]]) -> bool:

@@ -4,19 +4,18 @@ from __future__ import annotations
 
 import hashlib
 import os
-import pickle
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from .. import __version__
 from ..errors import PolicyError, Problem, UnknownName, YamlProblem
 from ..models import Check, Example, Policy, Relation, Section, SeedRule
-from ..resources import policies_dir, policy_schema_path
+from ..resources import policies_dir
 from .catalogue import Catalogue
 from .graph import graph_problems
 from .markers import check_markers
 from .schema import describe, line_for, validate_record
+from .snapshot import read_snapshot, remember_valid, validated_marker, write_snapshot
 from .yamlfile import read_yaml
 
 SECTIONS_FILE = "sections.yaml"
@@ -175,36 +174,6 @@ def _check_identity(policy: Policy, file: Path, sections: Mapping[str, Section],
             check_markers(policy, example, problems)
 
 
-def _validated_marker(folders: Sequence[tuple[Path, str]], seed_file: Path) -> Path | None:
-    """Where a catalogue whose every byte was already validated is remembered: a file named by the content hash of
-    every record, section and seed file, the schema, and the engine code that reads and validates them (so a change
-    to any of them validates again). Beside it, a snapshot of the loaded catalogue per working directory (paths are
-    shown relative to it). None when there is no usable user cache folder."""
-    digest = hashlib.sha256(__version__.encode())
-    digest.update(seed_file.read_bytes())
-    for code in (Path(__file__), Path(__file__).with_name("schema.py"), Path(__file__).with_name("graph.py"),
-                 Path(__file__).with_name("markers.py"), Path(__file__).parent.parent / "models.py", policy_schema_path()):
-        digest.update(code.read_bytes())
-    for folder, origin in folders:
-        digest.update(f"\0{origin}\0".encode())
-        for path in sorted(folder.rglob("*")):
-            if path.suffix in (".yaml", ".yml") and path.is_file():
-                digest.update(f"\0{path.relative_to(folder).as_posix()}\0".encode())
-                digest.update(path.read_bytes())
-    base = os.environ.get("XDG_CACHE_HOME") or (str(Path.home() / ".cache") if Path.home().is_dir() else "")
-    return Path(base) / "fastpolicy" / "validated" / digest.hexdigest() if base else None
-
-
-def _remember_valid(marker: Path | None) -> None:
-    if marker is None:
-        return
-    try:
-        marker.parent.mkdir(parents=True, exist_ok=True)
-        marker.write_text("every record of this catalogue passed the schema and relation checks\n", encoding="utf-8")
-    except OSError:
-        pass  # an unwritable cache only costs the next start its validation
-
-
 def _assemble(folders: Sequence[tuple[Path, str]], seed: Mapping[str, SeedRule], problems: list[Problem], trusted: bool) -> Catalogue:
     """Read every record of `folders` (schema and relation checks skipped when `trusted`); problems are appended."""
     sections: dict[str, Section] = {}
@@ -245,36 +214,13 @@ def _assemble(folders: Sequence[tuple[Path, str]], seed: Mapping[str, SeedRule],
     return catalogue
 
 
-def _read_snapshot(path: Path | None) -> Catalogue | None:
-    """The catalogue as loaded last time from the same bytes and working directory; None when absent or unreadable."""
-    if path is None or not path.is_file():
-        return None
-    try:
-        found = pickle.loads(path.read_bytes())  # the user's own cache folder, written by _write_snapshot
-    except Exception:  # noqa: BLE001 - a damaged snapshot is only a slower start
-        return None
-    return found if isinstance(found, Catalogue) else None
-
-
-def _write_snapshot(path: Path | None, catalogue: Catalogue) -> None:
-    if path is None:
-        return
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_bytes(pickle.dumps(catalogue, protocol=pickle.HIGHEST_PROTOCOL))
-        os.replace(tmp, path)
-    except (OSError, pickle.PicklingError, TypeError, AttributeError):
-        pass
-
-
 def load_catalogue(extra_folders: Sequence[Path] = (), *, include_builtin: bool = True, sections_only: Sequence[str] = (),
                    revalidate: bool = False) -> Catalogue:
     """Load and validate every record; raise PolicyError listing ALL problems.
 
     `sections_only` narrows the catalogue (and the problems reported) to records of those sections,
     so one section can be worked on while another is mid-edit. A catalogue whose exact bytes were validated
-    before (see `_validated_marker`) skips the JSON-schema and relation-graph checks unless `revalidate`.
+    before (see `snapshot.validated_marker`) skips the JSON-schema and relation-graph checks unless `revalidate`.
     """
     problems: list[Problem] = []
     builtin = policies_dir()
@@ -288,16 +234,16 @@ def load_catalogue(extra_folders: Sequence[Path] = (), *, include_builtin: bool 
             continue
         folders.append((folder, display_path(folder)))
 
-    marker = _validated_marker(folders, builtin / SEED_FILE)
+    marker = validated_marker(folders, builtin / SEED_FILE)
     trusted = not revalidate and marker is not None and marker.is_file()
     snapshot = marker.with_name(f"{marker.name}-{hashlib.sha256(os.getcwd().encode()).hexdigest()[:16]}.pickle") if marker and not problems else None
-    catalogue = _read_snapshot(snapshot) if trusted and snapshot else None
+    catalogue = read_snapshot(snapshot) if trusted and snapshot else None
     if catalogue is None:
         catalogue = _assemble(folders, seed, problems, trusted)
         if not problems:
             if not trusted:
-                _remember_valid(marker)
-            _write_snapshot(snapshot, catalogue)
+                remember_valid(marker)
+            write_snapshot(snapshot, catalogue)
     policies, sections = catalogue.policies, catalogue.sections
     if sections_only:
         claimed = {p.section for p in policies}

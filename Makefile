@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: demo test check validate examples pytest docs docs-build lint clean chromium
+.PHONY: demo test check validate examples pytest docs docs-build lint clean chromium bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -65,6 +65,10 @@ docs: $(DEV_STAMP)
 
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check engine tests
+
+## bench: time fastpolicy against raw semgrep, the parse floor, ruff and bandit (synthetic + local real apps; minutes)
+bench: $(STAMP)
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 clean:
 	rm -rf build .pytest_cache

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from ..errors import Problem
 from .catalogue import Catalogue
+
+if TYPE_CHECKING:  # networkx is imported when a graph is built, not when the catalogue loads
+    import networkx as nx
 
 ACYCLIC = ("requires", "refines")
 
 
 def build_graph(catalogue: Catalogue) -> nx.MultiDiGraph:
     """Nodes are record ids; one edge per declared relation (conflicts also get their mirror edge)."""
+    import networkx as nx
+
     graph = nx.MultiDiGraph()
     for policy in catalogue.policies:
         graph.add_node(policy.id, title=policy.title, section=policy.section, severity=policy.severity, kind=policy.check.kind)
@@ -39,6 +44,8 @@ def graph_problems(catalogue: Catalogue) -> list[Problem]:
             if (relation.type, relation.target) in seen:
                 problems.append(Problem(policy.path, line, f"relations[{i}]: duplicate '{relation.type}' relation to {relation.target}"))
             seen.add((relation.type, relation.target))
+    import networkx as nx
+
     graph = build_graph(catalogue)
     by_id = catalogue.by_id()
     for kind in ACYCLIC:
@@ -58,6 +65,8 @@ def graph_problems(catalogue: Catalogue) -> list[Problem]:
 
 
 def neighbourhood(graph: nx.MultiDiGraph, node: str, radius: int = 1) -> nx.MultiDiGraph:
+    import networkx as nx
+
     undirected = graph.to_undirected(as_view=True)
     nodes = nx.ego_graph(undirected, node, radius=radius).nodes
     return graph.subgraph(nodes).copy()

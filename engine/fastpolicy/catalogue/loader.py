@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
@@ -14,6 +15,7 @@ from .catalogue import Catalogue
 from .graph import graph_problems
 from .markers import check_markers
 from .schema import describe, line_for, validate_record
+from .snapshot import read_snapshot, remember_valid, validated_marker, write_snapshot
 from .yamlfile import read_yaml
 
 SECTIONS_FILE = "sections.yaml"
@@ -172,24 +174,8 @@ def _check_identity(policy: Policy, file: Path, sections: Mapping[str, Section],
             check_markers(policy, example, problems)
 
 
-def load_catalogue(extra_folders: Sequence[Path] = (), *, include_builtin: bool = True, sections_only: Sequence[str] = ()) -> Catalogue:
-    """Load and validate every record; raise PolicyError listing ALL problems.
-
-    `sections_only` narrows the catalogue (and the problems reported) to records of those sections,
-    so one section can be worked on while another is mid-edit.
-    """
-    problems: list[Problem] = []
-    builtin = policies_dir()
-    seed = _load_seed(builtin)
-    folders: list[tuple[Path, str]] = []
-    if include_builtin:
-        folders.append((builtin, "builtin"))
-    for folder in extra_folders:
-        if not folder.is_dir():
-            problems.append(Problem(display_path(folder), 0, "policy folder does not exist"))
-            continue
-        folders.append((folder, display_path(folder)))
-
+def _assemble(folders: Sequence[tuple[Path, str]], seed: Mapping[str, SeedRule], problems: list[Problem], trusted: bool) -> Catalogue:
+    """Read every record of `folders` (schema and relation checks skipped when `trusted`); problems are appended."""
     sections: dict[str, Section] = {}
     for folder, _origin in folders:
         for key, section in _load_sections(folder, problems).items():
@@ -212,7 +198,7 @@ def load_catalogue(extra_folders: Sequence[Path] = (), *, include_builtin: bool 
             except YamlProblem as exc:
                 problems.append(exc.problem)
                 continue
-            errors = validate_record(data)
+            errors = [] if trusted else validate_record(data)
             if errors:
                 problems.extend(Problem(shown, line_for(lines, p), describe(p, s)) for p, s in errors)
                 continue
@@ -223,7 +209,42 @@ def load_catalogue(extra_folders: Sequence[Path] = (), *, include_builtin: bool 
     _check_unique(loaded, problems)
     policies = tuple(sorted((p for p, _ in loaded), key=lambda p: p.id))
     catalogue = Catalogue(policies=policies, sections=sections, seed=seed, folders=tuple(o for _, o in folders))
-    problems.extend(graph_problems(catalogue))
+    if not trusted:
+        problems.extend(graph_problems(catalogue))
+    return catalogue
+
+
+def load_catalogue(extra_folders: Sequence[Path] = (), *, include_builtin: bool = True, sections_only: Sequence[str] = (),
+                   revalidate: bool = False) -> Catalogue:
+    """Load and validate every record; raise PolicyError listing ALL problems.
+
+    `sections_only` narrows the catalogue (and the problems reported) to records of those sections,
+    so one section can be worked on while another is mid-edit. A catalogue whose exact bytes were validated
+    before (see `snapshot.validated_marker`) skips the JSON-schema and relation-graph checks unless `revalidate`.
+    """
+    problems: list[Problem] = []
+    builtin = policies_dir()
+    seed = _load_seed(builtin)
+    folders: list[tuple[Path, str]] = []
+    if include_builtin:
+        folders.append((builtin, "builtin"))
+    for folder in extra_folders:
+        if not folder.is_dir():
+            problems.append(Problem(display_path(folder), 0, "policy folder does not exist"))
+            continue
+        folders.append((folder, display_path(folder)))
+
+    marker = validated_marker(folders, builtin / SEED_FILE)
+    trusted = not revalidate and marker is not None and marker.is_file()
+    snapshot = marker.with_name(f"{marker.name}-{hashlib.sha256(os.getcwd().encode()).hexdigest()[:16]}.pickle") if marker and not problems else None
+    catalogue = read_snapshot(snapshot) if trusted and snapshot else None
+    if catalogue is None:
+        catalogue = _assemble(folders, seed, problems, trusted)
+        if not problems:
+            if not trusted:
+                remember_valid(marker)
+            write_snapshot(snapshot, catalogue)
+    policies, sections = catalogue.policies, catalogue.sections
     if sections_only:
         claimed = {p.section for p in policies}
         unknown = sorted(set(sections_only) - set(sections) - claimed)

@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator, Mapping
 from functools import lru_cache
-from typing import Any
-
-import jsonschema
-from jsonschema import Draft202012Validator
+from typing import TYPE_CHECKING, Any
 
 from ..resources import policy_schema_path
+
+if TYPE_CHECKING:  # jsonschema is imported on first validation: browsing commands never pay for it
+    import jsonschema
+    from jsonschema import Draft202012Validator
 
 
 @lru_cache(maxsize=1)
@@ -21,6 +22,8 @@ def policy_schema() -> dict[str, Any]:
 
 @lru_cache(maxsize=1)
 def _validator() -> Draft202012Validator:
+    from jsonschema import Draft202012Validator
+
     schema = policy_schema()
     Draft202012Validator.check_schema(schema)
     return Draft202012Validator(schema)

@@ -18,6 +18,7 @@ from .options import (
     Severity,
     _catalogue,
     _emit,
+    _err,
     _flag,
     _out,
     app,
@@ -27,11 +28,20 @@ from .options import (
 @app.command()
 def validate(policies: PoliciesOption = None, section: SectionOption = None) -> int:
     """Check every record: YAML, schema, file names, ids, seed numbers, relations, and semgrep's verdict on each rule."""
+    from ..scan.prefilter import unanchored_python_rules
     from ..scan.rulecheck import check_rules_with_semgrep
 
-    catalogue = _catalogue(policies, section)
+    catalogue = _catalogue(policies, section, revalidate=True)
     checked = check_rules_with_semgrep(catalogue)
     _out().print(f"{len(catalogue.policies)} records valid ({checked} semgrep rules accepted).")
+    unanchored = unanchored_python_rules(catalogue.policies)
+    if unanchored is None:
+        _err().print("warning: semgrep-core was not found, so the rules' prefilters were not checked", markup=False)
+    for rule_id in unanchored or ():
+        policy = catalogue.get(rule_id)
+        where = f"{policy.path}:{policy.line_of('check')}: " if policy else ""
+        _err().print(f"warning: {where}{rule_id}: no literal semgrep's prefilter can use (every positive pattern is metavariables), "
+                     "so the rule is evaluated on every file it reads; add the distinctive name as a literal pattern", markup=False)
     return EXIT_OK
 
 

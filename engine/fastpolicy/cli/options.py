@@ -34,11 +34,11 @@ def _err() -> Console:
     return Console(stderr=True, soft_wrap=True, highlight=False, emoji=False)
 
 
-def _catalogue(policies: Optional[list[Path]], sections: Optional[list[str]] = None):  # type: ignore[no-untyped-def]
+def _catalogue(policies: Optional[list[Path]], sections: Optional[list[str]] = None, revalidate: bool = False):  # type: ignore[no-untyped-def]
     from ..catalogue.loader import load_catalogue
 
     with _flag("--section"):
-        return load_catalogue(policies or [], sections_only=sections or ())
+        return load_catalogue(policies or [], sections_only=sections or (), revalidate=revalidate)
 
 
 @contextmanager

@@ -42,6 +42,8 @@ def scan(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress indicator on standard error.")] = False,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Do not read or write the result cache.")] = False,
     cache_dir: Annotated[Optional[Path], typer.Option("--cache-dir", help="Where the result cache lives.", show_default=".fastpolicy_cache")] = None,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", envvar="FASTPOLICY_JOBS", help="semgrep worker processes (1 measured fastest on a shared 2-core machine).", min=1)] = 1,
+    timeout_threshold: Annotated[int, typer.Option("--timeout-threshold", help="After this many rule timeouts (30 s each) on one file, skip the file and report it as not checked.", min=1)] = 3,
 ) -> int:
     """Scan a project with one semgrep run. Exit 0 clean, 1 findings, 2 usage or policy error, 3 scan failed or incomplete."""
     from ..report.progress import progress_reporter
@@ -52,7 +54,7 @@ def scan(
     options = ScanOptions(
         select=tuple(select or ()), ignore=tuple(ignore or ()), severity=severity.value, deployment=deployment.value if deployment else "",
         exclude=tuple(exclude or ()), max_file_bytes=max_file_size, docs_url=docs_url or DEFAULT_DOCS_URL, org_docs_url=org_docs_url or "",
-        cache_dir=None if no_cache else (cache_dir or Path(CACHE_DIR)),
+        cache_dir=None if no_cache else (cache_dir or Path(CACHE_DIR)), jobs=jobs, timeout_threshold=timeout_threshold,
     )
     with _flag("--select/--ignore", " (see `fastpolicy list`)"), progress_reporter(_err(), enabled=not quiet) as progress:
         result = run_scan(_catalogue(policies), paths or ["."], options, progress=progress)

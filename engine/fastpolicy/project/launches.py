@@ -178,7 +178,7 @@ def gunicorn_config(module: Module) -> list[Launch]:
 def python_runs(module: Module) -> list[Launch]:
     """`uvicorn.run("app.main:app", workers=4)` and `uvicorn.Config(...)`."""
     found = []
-    for node in ast.walk(module.tree):
+    for node in module.nodes():
         if isinstance(node, ast.Call) and call_name(node) in ("run", "Config") and isinstance(node.func, ast.Attribute) and \
                 isinstance(node.func.value, ast.Name) and node.func.value.id in ("uvicorn", "hypercorn", "granian"):
             target = node.args[0] if node.args else None

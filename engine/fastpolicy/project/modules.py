@@ -20,10 +20,34 @@ class Module:
     imports: dict[str, tuple[str, str]] = field(default_factory=dict)  # local -> (module, attribute or "")
     defs: dict[str, ast.AST] = field(default_factory=dict)  # top-level name -> its def/class/assigned value
     star_imports: list[str] = field(default_factory=list)  # modules re-exported with `from x import *`
+    _nodes: list[ast.AST] | None = field(default=None, repr=False, compare=False)
+
+    def nodes(self) -> list[ast.AST]:
+        """Every node of the tree in `ast.walk` order, computed once and shared by every fact that walks the module."""
+        if self._nodes is None:
+            self._nodes = walk(self.tree)
+        return self._nodes
 
     @property
     def package(self) -> str:
         return self.name if self.is_package else self.name.rpartition(".")[0]
+
+
+def walk(tree: ast.AST) -> list[ast.AST]:
+    """The nodes `ast.walk` yields, in the same (breadth-first) order, as a list; about twice as fast."""
+    out = [tree]
+    i = 0
+    AST = ast.AST
+    while i < len(out):
+        node = out[i]
+        i += 1
+        for name in node._fields:
+            value = getattr(node, name, None)
+            if isinstance(value, AST):
+                out.append(value)
+            elif isinstance(value, list):
+                out.extend(item for item in value if isinstance(item, AST))
+    return out
 
 
 def module_name(path: str) -> tuple[str, bool]:

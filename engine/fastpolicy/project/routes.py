@@ -41,13 +41,14 @@ class RouteGraph:
                 if isinstance(value, ast.Call) and call_name(value) in ("FastAPI", "APIRouter"):
                     self._owner(module, name, value)
         for module in modules:
-            methods = {id(s) for c in ast.walk(module.tree) if isinstance(c, ast.ClassDef) for s in c.body}
-            for node in ast.walk(module.tree):
+            methods: set[int] = set()  # a class is visited before its body (breadth-first), so this is filled in time
+            for node in module.nodes():
                 if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and id(node) not in methods:
                     for deco in node.decorator_list:
                         if isinstance(deco, ast.Call) and isinstance(deco.func, ast.Attribute) and deco.func.attr in METHODS:
                             self._raw.append((module, node, deco, self._key(module, deco.func.value), ()))
                 elif isinstance(node, ast.ClassDef):
+                    methods.update(id(stmt) for stmt in node.body)
                     class_deps = self._class_dependencies(module, node, 0)
                     for stmt in node.body:
                         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):

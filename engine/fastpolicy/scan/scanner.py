@@ -18,7 +18,7 @@ from .cache import ResultCache, config_key, merge, semgrep_identity
 from .compiler import compile_config
 from .decide import not_applicable
 from .findings import DocsLinks, findings_from_run, model_findings, raise_rule_errors
-from .semgrep import SemgrepRun, find_executable, run_semgrep
+from .semgrep import DEFAULT_JOBS, DEFAULT_TIMEOUT_THRESHOLD, SemgrepRun, find_executable, run_semgrep
 from .suppression import clear_source_cache, filter_findings
 from .targets import MAX_FILE_BYTES, collect, name_globs, resolve_root, wanted
 
@@ -34,6 +34,8 @@ class ScanOptions:
     docs_url: str = field(default_factory=docs_url_from_env)
     cache_dir: Path | None = None  # None: no result cache
     org_docs_url: str = ""  # the organization's built site; '' = its records link to docs_url only when that is not the public site
+    jobs: int = DEFAULT_JOBS
+    timeout_threshold: int = DEFAULT_TIMEOUT_THRESHOLD  # rule timeouts after which a file is skipped and reported not checked
 
 
 def select_policies(catalogue: Catalogue, select: Sequence[str], ignore: Sequence[str]) -> list[Policy]:
@@ -77,6 +79,7 @@ def scan(catalogue: Catalogue, roots: Sequence[str], options: ScanOptions, progr
         run = _run(compile_config(semgrep_policies), semgrep_files, options, errors)
         raise_rule_errors(run, {p.id: p for p in semgrep_policies})
         errors += run.errors
+        errors += not_checked_after_timeouts(run, options.timeout_threshold)
         if not run.scanned:
             errors.append(ScanError("fatal", "error", "semgrep scanned no file: the result would look clean but nothing was checked"))
         scanned = len(run.scanned)
@@ -99,11 +102,14 @@ def scan(catalogue: Catalogue, roots: Sequence[str], options: ScanOptions, progr
 
 def _run(config: dict[str, object], files: list[str], options: ScanOptions, errors: list[ScanError]) -> SemgrepRun:
     """semgrep over the files whose cached results are missing or stale (none at all when nothing changed)."""
+    def semgrep(targets: list[str]) -> SemgrepRun:
+        return run_semgrep(config, targets, jobs=options.jobs, timeout_threshold=options.timeout_threshold)
+
     if options.cache_dir is None:
-        return run_semgrep(config, files)
+        return semgrep(files)
     cache = ResultCache.open(options.cache_dir, config_key(config, semgrep_identity(find_executable())))
     hits, misses = cache.lookup(files)
-    run = run_semgrep(config, misses) if misses else None
+    run = semgrep(misses) if misses else None
     if run is not None and not run.scanned:
         errors.append(ScanError("fatal", "error", "semgrep scanned no file: the result would look clean but nothing was checked"))
     if run is None or not run.rule_errors:
@@ -128,6 +134,21 @@ def project_root(roots: Sequence[str]) -> str:
         if (candidate / ".git").exists():
             return str(candidate)
     return str(common)
+
+
+def not_checked_after_timeouts(run: SemgrepRun, threshold: int) -> list[ScanError]:
+    """A file on which `threshold` rules timed out was skipped by semgrep for every other rule: it was not checked."""
+    if threshold <= 0:
+        return []
+    timed_out: dict[str, set[str]] = {}
+    for error in run.errors:
+        if error.kind == "timeout" and error.path:
+            timed_out.setdefault(error.path, set()).add(error.rule_id)
+    return [
+        ScanError("not-checked", "error", f"{len(rules)} rules timed out on this file, so semgrep skipped the rest: the file was not checked "
+                  "(split the file, or raise --timeout-threshold)", path)
+        for path, rules in sorted(timed_out.items()) if len(rules) >= threshold
+    ]
 
 
 def project_context(roots: Sequence[str], options: ScanOptions) -> ProjectModel:

@@ -29,6 +29,8 @@ ENV_EXECUTABLE = "FASTPOLICY_SEMGREP"
 ENV_TIMEOUT = "FASTPOLICY_TIMEOUT"
 DEFAULT_TIMEOUT = 900.0
 GRACE_SECONDS = 3.0  # after forwarding a signal, how long semgrep may take to stop before the group is killed
+DEFAULT_JOBS = 1  # measured on 2 shared cores: see bench/README.md ("jobs")
+DEFAULT_TIMEOUT_THRESHOLD = 3  # rule timeouts after which semgrep stops checking a file (0 would mean never)
 # semgrep reads these from the environment; none may steer a fastpolicy run
 _SCRUBBED_ENV = ("SEMGREP_RULES", "SEMGREP_BASELINE_COMMIT", "SEMGREP_APP_TOKEN", "SEMGREP_URL", "SEMGREP_SEND_METRICS", "SEMGREP_SETTINGS_FILE", "SEMGREP_LOG_FILE")
 
@@ -140,8 +142,12 @@ def _run_once(command: list[str], cwd: Path | None, env: dict[str, str], timeout
     return stdout, stderr, proc.returncode
 
 
-def run_semgrep(config: Mapping[str, Any], targets: Sequence[str], *, cwd: Path | None = None) -> SemgrepRun:
-    """One compiled config over `targets` (explicit files), in as few semgrep processes as the OS allows."""
+def run_semgrep(config: Mapping[str, Any], targets: Sequence[str], *, cwd: Path | None = None, jobs: int = DEFAULT_JOBS,
+                timeout_threshold: int = DEFAULT_TIMEOUT_THRESHOLD) -> SemgrepRun:
+    """One compiled config over `targets` (explicit files), in as few semgrep processes as the OS allows.
+
+    After `timeout_threshold` rule timeouts on one file semgrep skips the rest of that file's rules; the scanner
+    reports such a file as not checked (`not_checked_after_timeouts`)."""
     executable = find_executable()
     timeout = run_timeout()
     deadline = time.monotonic() + timeout
@@ -154,8 +160,8 @@ def run_semgrep(config: Mapping[str, Any], targets: Sequence[str], *, cwd: Path 
         env = _environment(home)
         command = [
             executable, "scan", "--metrics=off", "--disable-version-check", "--json",
-            "--no-rewrite-rule-ids", "--disable-nosem", "--timeout", "30", "--timeout-threshold", "0",
-            "--max-target-bytes", "0", "-j", "1", "--config", config_path, "--",
+            "--no-rewrite-rule-ids", "--disable-nosem", "--timeout", "30", "--timeout-threshold", str(timeout_threshold),
+            "--max-target-bytes", "0", "-j", str(jobs), "--config", config_path, "--",
         ]
         fixed = sum(len(os.fsencode(a)) + 9 for a in command) + sum(len(k) + len(v) + 10 for k, v in env.items())
         runs = []

@@ -9,6 +9,7 @@ from typing import Any
 from ..catalogue.catalogue import Catalogue
 from ..catalogue.markers import strip_markers
 from ..models import Policy
+from ..scan.prefilter import Prefilter, prefilters
 from .html import _RELATION_LABEL, CWE_BASE, OWASP_API_2023, OWASP_BASE, _badges, _div, _fence, _link_rule, _todo_lines, _yaml
 from .svg import _LEGEND, neighbourhood_svg
 from .text import Prose, _e, md_escape, plain_title
@@ -56,6 +57,9 @@ def rule_page(policy: Policy, catalogue: Catalogue, prose: Prose, pages: Pages) 
 
     out.append("## How it is checked\n")
     out.append(_check_html(policy, prose) + "\n")
+    prefilter = _prefilter_html(policy, catalogue)
+    if prefilter:
+        out.append(prefilter + "\n")
     if policy.check.rule:
         rule_yaml = _yaml(dict(policy.check.rule))
         out.append('<p class="fp-caption">The semgrep rule:</p>\n')
@@ -143,6 +147,27 @@ def _check_html(policy: Policy, prose: Prose) -> str:
             parts.append(f"<p>Files {key}d: " + ", ".join(f"<code>{_e(g)}</code>" for g in paths[key]) + "</p>")
     parts.append(f'<p>The finding says:</p>\n<blockquote class="fp-message">{prose.block(check.message)}</blockquote>')
     return "\n".join(parts)
+
+
+_PREFILTERS: dict[tuple[tuple[str, str], ...], dict[str, Prefilter] | None] = {}
+
+
+def _prefilter_html(policy: Policy, catalogue: Catalogue) -> str:
+    """semgrep-core's prefilter for the rule: the words a file must contain before semgrep parses it for this rule."""
+    if not (policy.check.automated and policy.check.uses_semgrep):
+        return ""
+    key = tuple((p.id, p.path) for p in catalogue.policies)
+    if key not in _PREFILTERS:
+        _PREFILTERS[key] = prefilters(catalogue.policies)
+    found = (_PREFILTERS[key] or {}).get(policy.id)
+    if found is None:
+        return ""
+    if not found.anchored:
+        return ('<p class="fp-prefilter"><strong>No prefilter literal:</strong> every positive pattern of this rule is made of '
+                "metavariables, so semgrep evaluates it on every file it reads (<code>fastpolicy validate</code> warns).</p>")
+    words = found.describe(lambda literal: f"<code>{_e(literal)}</code>")
+    return f'<p class="fp-prefilter"><strong>Prefilter:</strong> semgrep parses a file for this rule only when the file contains {words}.</p>'
+
 
 
 def _limitations_html(policy: Policy, prose: Prose) -> str:

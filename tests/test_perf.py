@@ -1,0 +1,134 @@
+"""Scan performance knobs: semgrep's command line (jobs, timeout threshold) and files skipped after rule timeouts."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+from pathlib import Path
+
+import pytest
+
+from conftest import run_cli
+from fastpolicy.models import ScanError
+from fastpolicy.scan.scanner import not_checked_after_timeouts
+from fastpolicy.scan.semgrep import SemgrepRun, run_semgrep
+
+
+def _run(*errors: ScanError) -> SemgrepRun:
+    return SemgrepRun((), errors, (), ("a.py", "b.py"))
+
+
+def _timeout(path: str, rule: str) -> ScanError:
+    return ScanError("timeout", "error", "rule timed out on this file", path, 0, rule)
+
+
+def test_a_file_with_threshold_timeouts_is_reported_not_checked() -> None:
+    run = _run(_timeout("a.py", "SEC-001"), _timeout("a.py", "SEC-002"), _timeout("a.py", "OPS-004"), _timeout("b.py", "SEC-001"))
+    skipped = not_checked_after_timeouts(run, 3)
+    assert [(e.kind, e.level, e.path) for e in skipped] == [("not-checked", "error", "a.py")]
+    assert "3 rules timed out" in skipped[0].message
+    assert not_checked_after_timeouts(run, 4) == []
+
+
+def test_fewer_timeouts_than_the_threshold_leave_only_the_timeouts() -> None:
+    run = _run(_timeout("a.py", "SEC-001"), _timeout("a.py", "SEC-001"))  # one rule, reported twice: still one rule
+    assert not_checked_after_timeouts(run, 2) == []
+
+
+def _fake_semgrep(tmp_path: Path) -> Path:
+    argv_file = tmp_path / "argv.json"
+    script = tmp_path / "semgrep"
+    script.write_text(
+        "#!/usr/bin/env python3\nimport json, sys\n"
+        f"open({str(argv_file)!r}, 'w').write(json.dumps(sys.argv[1:]))\n"
+        "print(json.dumps({'results': [], 'errors': [], 'paths': {'scanned': [a for a in sys.argv[sys.argv.index('--') + 1:]]}}))\n"
+    )
+    script.chmod(script.stat().st_mode | stat.S_IEXEC)
+    return argv_file
+
+
+def test_jobs_and_timeout_threshold_reach_semgrep(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    argv_file = _fake_semgrep(tmp_path)
+    monkeypatch.setenv("FASTPOLICY_SEMGREP", str(tmp_path / "semgrep"))
+    run = run_semgrep({"rules": []}, ["x.py"], jobs=2, timeout_threshold=5)
+    argv = json.loads(argv_file.read_text())
+    assert argv[argv.index("-j") + 1] == "2"
+    assert argv[argv.index("--timeout-threshold") + 1] == "5"
+    assert run.scanned == ("x.py",)
+    run_semgrep({"rules": []}, ["x.py"])
+    argv = json.loads(argv_file.read_text())
+    assert argv[argv.index("--timeout-threshold") + 1] == "3", "the default lets semgrep skip a pathological file"
+
+
+def test_scan_passes_jobs_from_the_command_line(tmp_path: Path) -> None:
+    argv_file = _fake_semgrep(tmp_path)
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "main.py").write_text("from fastapi import FastAPI\napp = FastAPI()\n")
+    env = {"FASTPOLICY_SEMGREP": str(tmp_path / "semgrep"), "PATH": os.environ.get("PATH", "")}
+    proc = run_cli("scan", ".", "--no-cache", "--jobs", "2", "--timeout-threshold", "4", cwd=project, env=env)
+    assert proc.returncode in (0, 1), proc.stderr
+    argv = json.loads(argv_file.read_text())
+    assert argv[argv.index("-j") + 1] == "2" and argv[argv.index("--timeout-threshold") + 1] == "4"
+
+
+def test_timeout_threshold_zero_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "main.py").write_text("x = 1\n")
+    proc = run_cli("scan", ".", "--no-cache", "--timeout-threshold", "0", cwd=tmp_path)
+    assert proc.returncode == 2
+
+
+def test_the_model_walk_visits_what_ast_walk_visits_in_the_same_order() -> None:
+    import ast
+
+    from fastpolicy.project.modules import Module, walk
+
+    source = (Path(__file__).resolve().parent.parent / "engine" / "fastpolicy" / "project" / "routes.py").read_text()
+    tree = ast.parse(source)
+    assert [id(n) for n in walk(tree)] == [id(n) for n in ast.walk(tree)]
+    module = Module("m", "m.py", tree, False)
+    assert module.nodes() is module.nodes(), "computed once per module"
+
+
+def test_a_decorated_method_is_a_class_route_not_a_module_route(tmp_path: Path) -> None:
+    from fastpolicy.project import build_model
+
+    (tmp_path / "main.py").write_text(
+        "from fastapi import APIRouter, FastAPI\n"
+        "router = APIRouter()\n"
+        "class Views:\n"
+        "    @router.get('/inside')\n"
+        "    def inside(self): ...\n"
+        "@router.get('/outside')\n"
+        "def outside(): ...\n"
+        "app = FastAPI()\n"
+        "app.include_router(router, prefix='/v1')\n"
+    )
+    model = build_model(["main.py"], base=tmp_path)
+    paths = sorted(path for r in model.routes for path in r.effective_paths)
+    assert paths == ["/v1/inside", "/v1/outside"], paths
+
+
+def test_a_catalogue_loads_the_same_from_its_snapshot_and_a_changed_record_is_read_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import shutil as sh
+
+    from fastpolicy.catalogue.loader import load_catalogue
+    from fastpolicy.errors import PolicyError
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    org = tmp_path / "org"
+    sh.copytree(Path(__file__).resolve().parent / "fixtures" / "invalid" / "broken-pattern" / "policies", org)
+    record = org / "demo" / "DEMO-001-eval-call.yaml"
+    record.write_text(record.read_text().replace("pattern: eval((x", "pattern: eval(...)"))
+    first = load_catalogue([org], sections_only=["demo"])
+    snapshots = list((tmp_path / "cache" / "fastpolicy" / "validated").glob("*.pickle"))
+    assert len(snapshots) == 1
+    second = load_catalogue([org], sections_only=["demo"])
+    assert second == first and [p.id for p in second.policies] == ["DEMO-001"]
+    record.write_text(record.read_text().replace("severity: critical", "severity: loud"))
+    with pytest.raises(PolicyError):
+        load_catalogue([org], sections_only=["demo"])  # new bytes: validated again, and refused
+    snapshots[0].write_bytes(b"not a pickle")
+    record.write_text(record.read_text().replace("severity: loud", "severity: critical"))
+    assert load_catalogue([org], sections_only=["demo"]) == first, "a damaged snapshot is ignored"

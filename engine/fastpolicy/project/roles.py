@@ -59,7 +59,7 @@ def classify(path: str, head: str, overrides: Mapping[str, Sequence[str]] | None
         return FileRole(path, "scripts", f"folder {sorted(dirs & _SCRIPT_DIRS)[0]}/" if dirs & _SCRIPT_DIRS else "command-line entry point")
     if is_python and _CLI_CONTENT.search(head) and not _SERVER_CONTENT.search(head) and "fastapi" not in head:
         return FileRole(path, "scripts", "command-line program")
-    if is_python and (name in _SETTINGS_FILES or "settings" in dirs or "config" in dirs) and not _SERVER_CONTENT.search(head):
+    if is_python and (name in _SETTINGS_FILES or dirs & {"settings", "config", "configs", "conf"}) and not _SERVER_CONTENT.search(head):
         return FileRole(path, "settings", "settings module")
     if is_python and _SETTINGS_CONTENT.search(head) and not _SERVER_CONTENT.search(head):
         return FileRole(path, "settings", "defines BaseSettings")

@@ -154,3 +154,19 @@ def test_launch_predicates_compare_with_the_model(model) -> None:  # type: ignor
     assert not option_matches(docker, {"path_not_matches": "^Dockerfile$"}, model)
     cli = Launch("gunicorn", "app.main:app", (("worker_class", "uvicorn_worker.UvicornWorker"),), Location("Procfile", 1), "procfile", "")
     assert option_matches(cli, {"option": "keep_alive", "is": "equals", "value": 5}, model)  # read from gunicorn.conf.py
+
+
+def test_own_options_do_not_inherit_from_gunicorn_config(model) -> None:  # type: ignore[no-untyped-def]
+    from fastpolicy.project.predicates import option_matches
+
+    cli = Launch("gunicorn", "app.main:app", (), Location("Procfile", 1), "procfile", "")
+    assert option_matches(cli, {"option": "workers", "is": "computed"}, model)
+    assert not option_matches(cli, {"option": "workers", "is": "computed", "own_options": True}, model)
+    assert not option_matches(cli, {"own_options": True, "any": [{"option": "workers", "is": "computed"}]}, model)
+
+
+def test_development_stages_of_a_dockerfile_start_no_deployed_server() -> None:
+    from fastpolicy.project.launches import dockerfile
+
+    text = 'FROM python:3.12 AS dev\nCMD ["uvicorn", "app.main:app", "--reload"]\nFROM python:3.12 AS prod\nCMD ["uvicorn", "app.main:app"]\n'
+    assert [(x.source.line, x.option("reload")) for x in dockerfile("Dockerfile", text)] == [(4, None)]

@@ -18,6 +18,7 @@ from .modules import Module, call_name
 from .settings import literal
 
 _DOCKERFILE = re.compile(r"(?i)^(dockerfile(\.[\w.-]+)?|[\w.-]+\.dockerfile|containerfile)$")
+_DEV_STAGE = re.compile(r"(?i)\sas\s+(dev|devel|develop|development|local|debug|test|tests|testing|ci)([-_]\w*)?\s*$")  # not a deployed stage
 _SHELL = re.compile(r"\.(sh|bash)$|^(entrypoint|start|run|docker-entrypoint|boot)(\.\w+)?$")
 
 
@@ -69,15 +70,17 @@ def dockerfile(rel: str, text: str) -> list[Launch]:
     found: list[Launch] = []
     entrypoint: list[str] = []
     env: dict[str, str] = {}
+    development = False
     for item in parser.structure:
         if item["instruction"] == "FROM":
             entrypoint, env = [], {}
+            development = bool(_DEV_STAGE.search(item["value"]))
         if item["instruction"] == "ENV":
             try:
                 env.update(_env_pairs(item["value"]))
             except ValueError:
                 pass
-        if item["instruction"] not in ("CMD", "ENTRYPOINT"):
+        if item["instruction"] not in ("CMD", "ENTRYPOINT") or development:
             continue
         words = tokens(item["value"])
         location = Location(rel, item["startline"] + 1)

@@ -103,23 +103,26 @@ def _reference(spec: Mapping[str, Any], model: ProjectModel | None) -> float | N
     return _number(str(spec["value"]))
 
 
-def option_matches(launch: Launch, spec: Mapping[str, Any], model: ProjectModel | None = None) -> bool:
+def option_matches(launch: Launch, spec: Mapping[str, Any], model: ProjectModel | None = None, own: bool = False) -> bool:
+    """Every key given must hold (launchPredicate in the record schema); `own_options` reads the launch's own options only."""
+    own = own or bool(spec.get("own_options"))
+    options_from = None if own else model
     if "servers" in spec and launch.server not in spec["servers"]:
         return False
     if "sources" in spec and launch.kind not in spec["sources"]:
         return False
     if "path_not_matches" in spec and re.search(spec["path_not_matches"], launch.source.path):
         return False
-    if "worker_class_matches" in spec and not re.search(spec["worker_class_matches"], launch_option(launch, "worker_class", model) or ""):
+    if "worker_class_matches" in spec and not re.search(spec["worker_class_matches"], launch_option(launch, "worker_class", options_from) or ""):
         return False
-    if "any" in spec and not any(option_matches(launch, s, model) for s in spec["any"]):
+    if "any" in spec and not any(option_matches(launch, s, model, own) for s in spec["any"]):
         return False
-    if "none" in spec and any(option_matches(launch, s, model) for s in spec["none"]):
+    if "none" in spec and any(option_matches(launch, s, model, own) for s in spec["none"]):
         return False
     name = spec.get("option")
     if name is None:
         return True
-    value = launch_option(launch, name, model)
+    value = launch_option(launch, name, options_from)
     test = spec.get("is", "present")
     if test == "present":
         return value is not None

@@ -233,7 +233,8 @@ def gunicorn_config(module: Module) -> list[Launch]:
                 options.append((name, str(value) if value is not None and not isinstance(value, bool) else ("" if value is True else ast.unparse(node.value))))
     if not options:
         return []
-    return [Launch("gunicorn", "", tuple(sorted(options)), Location(module.path, 1), "gunicorn-config", f"gunicorn config {module.path}")]
+    first = module.tree.body[0].lineno if module.tree.body else 1  # the file's first statement (a leading comment is not the launch)
+    return [Launch("gunicorn", "", tuple(sorted(options)), Location(module.path, first), "gunicorn-config", f"gunicorn config {module.path}")]
 
 
 def python_runs(module: Module) -> list[Launch]:

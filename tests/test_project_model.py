@@ -170,3 +170,17 @@ def test_development_stages_of_a_dockerfile_start_no_deployed_server() -> None:
 
     text = 'FROM python:3.12 AS dev\nCMD ["uvicorn", "app.main:app", "--reload"]\nFROM python:3.12 AS prod\nCMD ["uvicorn", "app.main:app"]\n'
     assert [(x.source.line, x.option("reload")) for x in dockerfile("Dockerfile", text)] == [(4, None)]
+
+
+def test_helm_templates_are_read_with_actions_as_placeholders() -> None:
+    from fastpolicy.project.builder import _yaml
+
+    text = (
+        "apiVersion: apps/v1\nkind: Deployment\nspec:\n  template:\n    spec:\n      containers:\n"
+        "        - name: api\n          {{- if .Values.debug }}\n          tty: true\n          {{- end }}\n"
+        "          command: [\"/bin/sh\", \"-c\"]\n"
+        "          args:\n            - uvicorn app.main:app --host {{ .Values.host }}{{ if .Values.workers }} --workers {{ .Values.workers }}{{ end }}\n"
+    )
+    launches, settings, evidence = _yaml("chart/templates/api.yaml", text, [])
+    assert [(x.server, x.option("host"), x.option("workers"), x.source.line) for x in launches] == [("uvicorn", "helm-value", "helm-value", 11)]
+    assert evidence and settings == []

@@ -184,3 +184,16 @@ def test_helm_templates_are_read_with_actions_as_placeholders() -> None:
     launches, settings, evidence = _yaml("chart/templates/api.yaml", text, [])
     assert [(x.server, x.option("host"), x.option("workers"), x.source.line) for x in launches] == [("uvicorn", "helm-value", "helm-value", 11)]
     assert evidence and settings == []
+
+
+def test_each_compose_service_and_container_launch_sits_at_its_own_command() -> None:
+    from fastpolicy.project.launches import yaml_documents
+
+    text = "services:\n  worker:\n    command: celery -A app worker\n  api:\n    image: api\n    command: uvicorn app.main:app\n"
+    doc = {"services": {"worker": {"command": "celery -A app worker"}, "api": {"image": "api", "command": "uvicorn app.main:app"}}}
+    launches, _ = yaml_documents("docker-compose.yml", text, [doc])
+    assert [(x.server, x.source.line) for x in launches] == [("uvicorn", 6)]
+    pod = "spec:\n  containers:\n    - name: sidecar\n      command: [envoy]\n    - name: api\n      args: [uvicorn, app.main:app]\n"
+    doc = {"spec": {"containers": [{"name": "sidecar", "command": ["envoy"]}, {"name": "api", "args": ["uvicorn", "app.main:app"]}]}}
+    launches, _ = yaml_documents("k8s/pod.yaml", pod, [doc])
+    assert [(x.server, x.source.line) for x in launches] == [("uvicorn", 6)]

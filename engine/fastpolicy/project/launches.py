@@ -114,14 +114,16 @@ def yaml_documents(rel: str, text: str, docs: list[Any]) -> tuple[list[Launch], 
                 command = [*_as_words(service.get("entrypoint")), *_as_words(service.get("command"))]
                 entries = _env_entries(rel, lines, service.get("environment"), f"compose:{name}")
                 if command:
-                    found = _launches(command, Location(rel, _find(lines, "command:", "entrypoint:")), "compose")
+                    start = _find(lines, f"{name}:")
+                    found = _launches(command, Location(rel, _find(lines, "command:", "entrypoint:", after=start)), "compose")
                     launches += with_env(found, {e.name: e.text for e in entries})
                 env += entries
         for container in _containers(doc):
             command = [*_as_words(container.get("command")), *_as_words(container.get("args"))]
             entries = _env_entries(rel, lines, container.get("env"), f"kubernetes:{container.get('name', '')}")
             if command:
-                found = _launches(command, Location(rel, _find(lines, "command:", "args:")), "kubernetes")
+                start = _find(lines, f"name: {container.get('name')}", f"name: \"{container.get('name')}\"") if container.get("name") else 1
+                found = _launches(command, Location(rel, _find(lines, "command:", "args:", after=start)), "kubernetes")
                 launches += with_env(found, {e.name: e.text for e in entries})
             env += entries
         env += _grace_periods(rel, lines, doc)
@@ -167,11 +169,12 @@ def _as_words(value: Any) -> list[str]:
     return []
 
 
-def _find(lines: list[str], *needles: str) -> int:
-    for number, line in enumerate(lines, 1):
+def _find(lines: list[str], *needles: str, after: int = 1) -> int:
+    """The first line (from line `after` on) that starts with or contains one of the needles; `after` (or 1) when none does."""
+    for number, line in enumerate(lines[after - 1 :], after):
         if any(line.strip().startswith(n) or f" {n}" in line for n in needles):
             return number
-    return 1
+    return after if after > 1 else 1
 
 
 def _env_entries(rel: str, lines: list[str], value: Any, owner: str) -> list[Setting]:

@@ -76,6 +76,8 @@ def test_version_conditions(specifier: str, locked: str, condition: str, verdict
         ("third_party/client/api.py", "", "vendored"),
         ("k8s/deployment.yaml", "", "infrastructure"),
         ("backend/onyx/configs/app_configs.py", "import os", "settings"),
+        ("backend/shared_configs/configs.py", "import os", "settings"),
+        ("app/gateway/app_config.py", "import os", "settings"),
     ],
 )
 def test_file_roles(path: str, head: str, role: str) -> None:

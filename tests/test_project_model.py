@@ -10,7 +10,7 @@ import pytest
 from conftest import FIXTURES
 from fastpolicy.project import build_model, commands
 from fastpolicy.project.dependencies import Dependency, may_satisfy, poetry_to_pep440
-from fastpolicy.project.facts import Location
+from fastpolicy.project.facts import Launch, Location
 from fastpolicy.project.roles import classify
 
 APP = FIXTURES / "apps" / "project-model"
@@ -75,6 +75,9 @@ def test_version_conditions(specifier: str, locked: str, condition: str, verdict
         ("app/routes/users.py", "router = APIRouter()", "app"),
         ("third_party/client/api.py", "", "vendored"),
         ("k8s/deployment.yaml", "", "infrastructure"),
+        ("backend/onyx/configs/app_configs.py", "import os", "settings"),
+        ("backend/shared_configs/configs.py", "import os", "settings"),
+        ("app/gateway/app_config.py", "import os", "settings"),
     ],
 )
 def test_file_roles(path: str, head: str, role: str) -> None:
@@ -122,3 +125,77 @@ def test_launches_settings_versions_and_deployment(model) -> None:  # type: igno
     assert model.role_of("migrations/versions/0001_create_items.py") == "migrations"
     served = {a.id: a.served for a in model.apps}
     assert served == {"app.main:app": True, "app.internal:internal": False}
+
+
+def test_launch_options_from_environment_and_gunicorn_config() -> None:
+    from fastpolicy.project.launches import dockerfile, yaml_documents
+
+    docker = dockerfile("Dockerfile", 'FROM python:3.12\nENV WEB_CONCURRENCY=3 UVICORN_TIMEOUT_KEEP_ALIVE=75\nCMD ["uvicorn", "app.main:app"]\n')
+    assert docker[0].option("workers") == "3" and docker[0].option("keep_alive") == "75"
+    staged = dockerfile("Dockerfile", "FROM python:3.12 AS build\nENV WEB_CONCURRENCY=3\nFROM python:3.12\nCMD uvicorn app.main:app\n")
+    assert staged[0].option("workers") is None  # ENV of an earlier stage does not reach the final image
+    doc = {"spec": {"template": {"spec": {"terminationGracePeriodSeconds": 20, "containers": [
+        {"name": "api", "command": ["gunicorn", "app.main:app"], "env": [{"name": "GUNICORN_CMD_ARGS", "value": "--graceful-timeout 45"}]}]}}}}
+    launches, settings = yaml_documents("k8s/api.yaml", "spec:\n  terminationGracePeriodSeconds: 20\n", [doc])
+    assert launches[0].option("graceful_timeout") == "45"
+    grace = [s for s in settings if s.kind == "manifest"]
+    assert [(g.name, g.value, g.location.line) for g in grace] == [("terminationGracePeriodSeconds", 20, 2)]
+
+
+def test_launch_predicates_compare_with_the_model(model) -> None:  # type: ignore[no-untyped-def]
+    from fastpolicy.project.predicates import option_matches
+
+    conf = next(x for x in model.launches if x.kind == "gunicorn-config")
+    docker = next(x for x in model.launches if x.kind == "dockerfile")
+    longer = {"option": "graceful_timeout", "is": "above", "value_setting": "terminationGracePeriodSeconds"}
+    assert option_matches(conf, longer, model)  # 120 s against the pod's 30 s
+    assert not option_matches(conf, {**longer, "value_setting": "NO_SUCH_SETTING"}, model)  # no reference, no verdict
+    several = {"any": [{"option": "workers", "is": "above", "value": 1}, {"option": "workers", "is": "computed"}]}
+    assert option_matches(docker, several, model) and option_matches(conf, several, model)
+    assert not option_matches(docker, {**several, "none": [{"option": "host"}]}, model)
+    assert not option_matches(docker, {"path_not_matches": "^Dockerfile$"}, model)
+    cli = Launch("gunicorn", "app.main:app", (("worker_class", "uvicorn_worker.UvicornWorker"),), Location("Procfile", 1), "procfile", "")
+    assert option_matches(cli, {"option": "keep_alive", "is": "equals", "value": 5}, model)  # read from gunicorn.conf.py
+
+
+def test_own_options_do_not_inherit_from_gunicorn_config(model) -> None:  # type: ignore[no-untyped-def]
+    from fastpolicy.project.predicates import option_matches
+
+    cli = Launch("gunicorn", "app.main:app", (), Location("Procfile", 1), "procfile", "")
+    assert option_matches(cli, {"option": "workers", "is": "computed"}, model)
+    assert not option_matches(cli, {"option": "workers", "is": "computed", "own_options": True}, model)
+    assert not option_matches(cli, {"own_options": True, "any": [{"option": "workers", "is": "computed"}]}, model)
+
+
+def test_development_stages_of_a_dockerfile_start_no_deployed_server() -> None:
+    from fastpolicy.project.launches import dockerfile
+
+    text = 'FROM python:3.12 AS dev\nCMD ["uvicorn", "app.main:app", "--reload"]\nFROM python:3.12 AS prod\nCMD ["uvicorn", "app.main:app"]\n'
+    assert [(x.source.line, x.option("reload")) for x in dockerfile("Dockerfile", text)] == [(4, None)]
+
+
+def test_helm_templates_are_read_with_actions_as_placeholders() -> None:
+    from fastpolicy.project.builder import _yaml
+
+    text = (
+        "apiVersion: apps/v1\nkind: Deployment\nspec:\n  template:\n    spec:\n      containers:\n"
+        "        - name: api\n          {{- if .Values.debug }}\n          tty: true\n          {{- end }}\n"
+        "          command: [\"/bin/sh\", \"-c\"]\n"
+        "          args:\n            - uvicorn app.main:app --host {{ .Values.host }}{{ if .Values.workers }} --workers {{ .Values.workers }}{{ end }}\n"
+    )
+    launches, settings, evidence = _yaml("chart/templates/api.yaml", text, [])
+    assert [(x.server, x.option("host"), x.option("workers"), x.source.line) for x in launches] == [("uvicorn", "helm-value", "helm-value", 11)]
+    assert evidence and settings == []
+
+
+def test_each_compose_service_and_container_launch_sits_at_its_own_command() -> None:
+    from fastpolicy.project.launches import yaml_documents
+
+    text = "services:\n  worker:\n    command: celery -A app worker\n  api:\n    image: api\n    command: uvicorn app.main:app\n"
+    doc = {"services": {"worker": {"command": "celery -A app worker"}, "api": {"image": "api", "command": "uvicorn app.main:app"}}}
+    launches, _ = yaml_documents("docker-compose.yml", text, [doc])
+    assert [(x.server, x.source.line) for x in launches] == [("uvicorn", 6)]
+    pod = "spec:\n  containers:\n    - name: sidecar\n      command: [envoy]\n    - name: api\n      args: [uvicorn, app.main:app]\n"
+    doc = {"spec": {"containers": [{"name": "sidecar", "command": ["envoy"]}, {"name": "api", "args": ["uvicorn", "app.main:app"]}]}}
+    launches, _ = yaml_documents("k8s/pod.yaml", pod, [doc])
+    assert [(x.server, x.source.line) for x in launches] == [("uvicorn", 6)]

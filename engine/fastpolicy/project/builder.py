@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path, PurePosixPath
@@ -141,11 +143,26 @@ def _plain(node: object, budget: list[int], depth: int = 0) -> object:
     return str(getattr(node, "value", ""))
 
 
+_ACTION = re.compile(r"(?:\{\{-?.*?-?\}\})+")
+
+
+def untemplate(text: str) -> str:
+    """A Helm template as YAML: lines holding only template actions become blank (line numbers stay), other actions a placeholder.
+    Conditional text stays in, so a flag inside `{{ if }}` counts as given, its value as `helm-value` (not a number)."""
+    return "\n".join("" if not _ACTION.sub("", line).strip() and "{{" in line else _ACTION.sub("helm-value", line) for line in text.splitlines())
+
+
 def _yaml(path: str, text: str, problems: list[ModelProblem]) -> tuple[list[Launch], list[Setting], list[Location]]:
     import yaml
 
-    if "{{" in text:  # a Helm/Jinja template is not YAML until rendered
-        return [], [], ([Location(path, 1)] if "kind:" in text and "containers" in text else [])
+    if "{{" in text:  # a Helm/Jinja template is not YAML until rendered: read it with every action replaced by a placeholder
+        evidence = [Location(path, 1)] if "kind:" in text and "containers" in text else []
+        try:
+            docs = [_plain(node, [_YAML_BUDGET]) for node in yaml.compose_all(untemplate(text), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))]
+        except (yaml.YAMLError, RecursionError, ValueError, TypeError):
+            return [], [], evidence
+        launches, _ = yaml_documents(path, text, docs)
+        return launches, [], evidence
     try:
         budget = [_YAML_BUDGET]
         docs = [_plain(node, budget) for node in yaml.compose_all(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))]

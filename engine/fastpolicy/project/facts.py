@@ -99,7 +99,7 @@ class Setting:
     value: Any  # a Python literal where the value is one, else None
     text: str  # the value as written
     owner: str  # settings class, module, or env file
-    kind: str  # settings-default | constant | env | manifest-env
+    kind: str  # settings-default | constant | env | manifest-env | manifest (pod-spec values such as terminationGracePeriodSeconds)
     location: Location
 
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import ast
 import configparser
+import dataclasses
 import io
 import re
+import shlex
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,6 +18,7 @@ from .modules import Module, call_name
 from .settings import literal
 
 _DOCKERFILE = re.compile(r"(?i)^(dockerfile(\.[\w.-]+)?|[\w.-]+\.dockerfile|containerfile)$")
+_DEV_STAGE = re.compile(r"(?i)\sas\s+(dev|devel|develop|development|local|debug|test|tests|testing|ci)([-_]\w*)?\s*$")  # not a deployed stage
 _SHELL = re.compile(r"\.(sh|bash)$|^(entrypoint|start|run|docker-entrypoint|boot)(\.\w+)?$")
 
 
@@ -32,24 +35,60 @@ def _launches(command: str | list[str], location: Location, kind: str) -> list[L
             for server, target, options in parse(command)]
 
 
+def with_env(launches: list[Launch], env: dict[str, str]) -> list[Launch]:
+    """Options a server reads from its environment when the command does not give them: WEB_CONCURRENCY (Uvicorn's and
+    Gunicorn's worker-count default), UVICORN_<OPTION> (Uvicorn's click env prefix) and GUNICORN_CMD_ARGS."""
+    out = []
+    for launch in launches:
+        extra: dict[str, str] = {}
+        if launch.server in ("uvicorn", "gunicorn") and env.get("WEB_CONCURRENCY"):
+            extra["workers"] = env["WEB_CONCURRENCY"]
+        for key, value in env.items():
+            if launch.server == "uvicorn" and key.startswith("UVICORN_"):
+                name = key[len("UVICORN_"):].lower()
+                extra[SETTING_NAMES.get(name, name)] = value
+        if launch.server == "gunicorn" and env.get("GUNICORN_CMD_ARGS"):
+            for _, _, options in parse(f"gunicorn {env['GUNICORN_CMD_ARGS']}"):
+                extra.update(options)
+        given = dict(launch.options)
+        merged = {**extra, **given}
+        out.append(dataclasses.replace(launch, options=tuple(sorted(merged.items()))) if merged != given else launch)
+    return out
+
+
+def _env_pairs(value: str) -> dict[str, str]:
+    words = shlex.split(value, posix=True) if value.strip() else []
+    if words and "=" not in words[0]:
+        return {words[0]: " ".join(words[1:])}
+    return dict(w.split("=", 1) for w in words if "=" in w)
+
+
 def dockerfile(rel: str, text: str) -> list[Launch]:
     from dockerfile_parse import DockerfileParser  # a maintained Dockerfile parser: continuations, JSON and shell forms
 
     parser = DockerfileParser(fileobj=io.BytesIO(text.encode("utf-8", errors="replace")))
     found: list[Launch] = []
     entrypoint: list[str] = []
+    env: dict[str, str] = {}
+    development = False
     for item in parser.structure:
         if item["instruction"] == "FROM":
-            entrypoint = []
-        if item["instruction"] not in ("CMD", "ENTRYPOINT"):
+            entrypoint, env = [], {}
+            development = bool(_DEV_STAGE.search(item["value"]))
+        if item["instruction"] == "ENV":
+            try:
+                env.update(_env_pairs(item["value"]))
+            except ValueError:
+                pass
+        if item["instruction"] not in ("CMD", "ENTRYPOINT") or development:
             continue
         words = tokens(item["value"])
         location = Location(rel, item["startline"] + 1)
         if item["instruction"] == "ENTRYPOINT":
             entrypoint = words
-            found += _launches(words, location, "dockerfile")
+            found += with_env(_launches(words, location, "dockerfile"), env)
         elif not parse(entrypoint):
-            found += _launches([*entrypoint, *words], location, "dockerfile")
+            found += with_env(_launches([*entrypoint, *words], location, "dockerfile"), env)
     return found
 
 
@@ -73,15 +112,39 @@ def yaml_documents(rel: str, text: str, docs: list[Any]) -> tuple[list[Launch], 
                 if not isinstance(service, dict):
                     continue
                 command = [*_as_words(service.get("entrypoint")), *_as_words(service.get("command"))]
+                entries = _env_entries(rel, lines, service.get("environment"), f"compose:{name}")
                 if command:
-                    launches += _launches(command, Location(rel, _find(lines, "command:", "entrypoint:")), "compose")
-                env += _env_entries(rel, lines, service.get("environment"), f"compose:{name}")
+                    start = _find(lines, f"{name}:")
+                    found = _launches(command, Location(rel, _find(lines, "command:", "entrypoint:", after=start)), "compose")
+                    launches += with_env(found, {e.name: e.text for e in entries})
+                env += entries
         for container in _containers(doc):
             command = [*_as_words(container.get("command")), *_as_words(container.get("args"))]
+            entries = _env_entries(rel, lines, container.get("env"), f"kubernetes:{container.get('name', '')}")
             if command:
-                launches += _launches(command, Location(rel, _find(lines, "command:", "args:")), "kubernetes")
-            env += _env_entries(rel, lines, container.get("env"), f"kubernetes:{container.get('name', '')}")
+                start = _find(lines, f"name: {container.get('name')}", f"name: \"{container.get('name')}\"") if container.get("name") else 1
+                found = _launches(command, Location(rel, _find(lines, "command:", "args:", after=start)), "kubernetes")
+                launches += with_env(found, {e.name: e.text for e in entries})
+            env += entries
+        env += _grace_periods(rel, lines, doc)
     return launches, env
+
+
+def _grace_periods(rel: str, lines: list[str], node: Any, depth: int = 0) -> list[Setting]:
+    """A pod spec's `terminationGracePeriodSeconds` (the SIGTERM-to-SIGKILL deadline), as a `manifest` setting."""
+    if depth > 12:
+        return []
+    found: list[Setting] = []
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "terminationGracePeriodSeconds" and str(value).isdigit():
+                found.append(Setting(key, int(str(value)), str(value), "kubernetes", "manifest", Location(rel, _find(lines, f"{key}:"))))
+            else:
+                found += _grace_periods(rel, lines, value, depth + 1)
+    elif isinstance(node, list):
+        for item in node:
+            found += _grace_periods(rel, lines, item, depth + 1)
+    return found
 
 
 def _containers(node: Any, depth: int = 0) -> Iterator[dict[str, Any]]:
@@ -106,11 +169,12 @@ def _as_words(value: Any) -> list[str]:
     return []
 
 
-def _find(lines: list[str], *needles: str) -> int:
-    for number, line in enumerate(lines, 1):
+def _find(lines: list[str], *needles: str, after: int = 1) -> int:
+    """The first line (from line `after` on) that starts with or contains one of the needles; `after` (or 1) when none does."""
+    for number, line in enumerate(lines[after - 1 :], after):
         if any(line.strip().startswith(n) or f" {n}" in line for n in needles):
             return number
-    return 1
+    return after if after > 1 else 1
 
 
 def _env_entries(rel: str, lines: list[str], value: Any, owner: str) -> list[Setting]:
@@ -172,7 +236,8 @@ def gunicorn_config(module: Module) -> list[Launch]:
                 options.append((name, str(value) if value is not None and not isinstance(value, bool) else ("" if value is True else ast.unparse(node.value))))
     if not options:
         return []
-    return [Launch("gunicorn", "", tuple(sorted(options)), Location(module.path, 1), "gunicorn-config", f"gunicorn config {module.path}")]
+    first = module.tree.body[0].lineno if module.tree.body else 1  # the file's first statement (a leading comment is not the launch)
+    return [Launch("gunicorn", "", tuple(sorted(options)), Location(module.path, first), "gunicorn-config", f"gunicorn config {module.path}")]
 
 
 def python_runs(module: Module) -> list[Launch]:

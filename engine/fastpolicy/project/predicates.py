@@ -78,17 +78,51 @@ def _number(text: str) -> float | None:
         return None
 
 
-def option_matches(launch: Launch, spec: Mapping[str, Any]) -> bool:
+def launch_option(launch: Launch, name: str, model: ProjectModel | None = None) -> str | None:
+    """An option of a launch; a Gunicorn command line also takes what the project's gunicorn.conf.py sets (Gunicorn reads
+    ./gunicorn.conf.py by default, or the file `-c` names)."""
+    value = launch.option(name)
+    if value is not None or model is None or launch.server != "gunicorn" or launch.kind == "gunicorn-config":
+        return value
+    named = (launch.option("config") or "").removeprefix("python:").lstrip("./")
+    configs = [x for x in model.launches if x.kind == "gunicorn-config"]
+    chosen = [x for x in configs if named and x.source.path.endswith(named)] or configs
+    return next((v for v in (x.option(name) for x in chosen) if v is not None), None)
+
+
+def _reference(spec: Mapping[str, Any], model: ProjectModel | None) -> float | None:
+    """The number an above/below/equals test compares with: the tightest value of the `value_setting` setting when the model
+    has one (e.g. a pod's terminationGracePeriodSeconds), else `value`."""
+    name = spec.get("value_setting")
+    if name and model is not None:
+        numbers = [float(s.value) for s in model.setting(str(name)) if isinstance(s.value, (int, float)) and not isinstance(s.value, bool)]
+        if numbers:
+            return min(numbers) if spec.get("is") == "above" else max(numbers)
+    if "value" not in spec:
+        return None
+    return _number(str(spec["value"]))
+
+
+def option_matches(launch: Launch, spec: Mapping[str, Any], model: ProjectModel | None = None, own: bool = False) -> bool:
+    """Every key given must hold (launchPredicate in the record schema); `own_options` reads the launch's own options only."""
+    own = own or bool(spec.get("own_options"))
+    options_from = None if own else model
     if "servers" in spec and launch.server not in spec["servers"]:
         return False
     if "sources" in spec and launch.kind not in spec["sources"]:
         return False
-    if "worker_class_matches" in spec and not re.search(spec["worker_class_matches"], launch.option("worker_class") or ""):
+    if "path_not_matches" in spec and re.search(spec["path_not_matches"], launch.source.path):
+        return False
+    if "worker_class_matches" in spec and not re.search(spec["worker_class_matches"], launch_option(launch, "worker_class", options_from) or ""):
+        return False
+    if "any" in spec and not any(option_matches(launch, s, model, own) for s in spec["any"]):
+        return False
+    if "none" in spec and any(option_matches(launch, s, model, own) for s in spec["none"]):
         return False
     name = spec.get("option")
     if name is None:
         return True
-    value = launch.option(name)
+    value = launch_option(launch, name, options_from)
     test = spec.get("is", "present")
     if test == "present":
         return value is not None
@@ -101,9 +135,10 @@ def option_matches(launch: Launch, spec: Mapping[str, Any]) -> bool:
     number = _number(value)
     if test == "computed":
         return number is None
-    if number is None:
+    reference = _reference(spec, model)
+    if number is None or reference is None:
         return False
-    return number > float(spec["value"]) if test == "above" else number < float(spec["value"]) if test == "below" else number == float(spec["value"])
+    return number > reference if test == "above" else number < reference if test == "below" else number == reference
 
 
 _UNIT_SECONDS = {"seconds": 1, "secs": 1, "sec": 1, "minutes": 60, "mins": 60, "min": 60, "hours": 3600, "hrs": 3600, "hour": 3600,

@@ -11,6 +11,7 @@ from ..project.predicates import default_roles, option_matches, packages_hold, r
 from .semgrep import RawResult
 
 MODEL_KINDS = ("route", "launch", "setting")
+_NOT_DEPLOYED = ("tests", "docs", "vendored", "generated")  # launches written there do not start the deployed service
 
 
 def not_applicable(policy: Policy, model: ProjectModel) -> str:
@@ -66,7 +67,9 @@ def model_results(policy: Policy, model: ProjectModel) -> list[RawResult]:
             found.append(RawResult(policy.id, route.location.path, line, line, 1, check.message))
     elif check.kind == "launch":
         for launch in model.launches:
-            if option_matches(launch, check.launch):
+            if model.role_of(launch.source.path) in _NOT_DEPLOYED:
+                continue
+            if option_matches(launch, check.launch, model):
                 line = launch.source.line
                 found.append(RawResult(policy.id, launch.source.path, line, line, 1, check.message))
     elif check.kind == "setting":

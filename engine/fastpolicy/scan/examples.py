@@ -80,8 +80,10 @@ def run_examples(policies: Sequence[Policy]) -> ExampleReport:
         projects: dict[str, list[str]] = {}
         for path in files:
             projects.setdefault(project_of(path), []).append(path)
-        models = {name: build_model(paths, roots=[name], base=root) for name, paths in sorted(projects.items())}
-        by_project = {name: [p for p in tested if p.id == name.split("/")[0]] for name in models}
+        by_project = {name: [p for p in tested if p.id == name.split("/")[0]] for name in projects}
+        # an example shows the deployment its record is about (a Dockerfile alone cannot show Kubernetes)
+        models = {name: build_model(paths, roots=[name], base=root, deployment=next((p.deployment for p in by_project[name] if p.deployment), None))
+                  for name, paths in sorted(projects.items())}
         findings = []
         for name, model in models.items():
             findings += model_findings([p for p in by_project[name] if not not_applicable(p, model)], [model], "")

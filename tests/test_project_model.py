@@ -122,3 +122,13 @@ def test_launches_settings_versions_and_deployment(model) -> None:  # type: igno
     assert model.role_of("migrations/versions/0001_create_items.py") == "migrations"
     served = {a.id: a.served for a in model.apps}
     assert served == {"app.main:app": True, "app.internal:internal": False}
+
+
+def test_class_ancestry_is_resolved_across_files(model) -> None:  # type: ignore[no-untyped-def]
+    update = model.class_at("app/items/schemas.py", 8)
+    assert update is not None and update.name == "ItemUpdate"
+    assert "ItemIn" in update.ancestry and "BaseModel" in update.ancestry  # the base lives in app/schemas.py
+    assert not {"BaseModel", "SQLModel"} & set(model.class_at("app/items/schemas.py", 13).ancestry)  # a plain class
+    assert model.class_at("app/items/schemas.py", 20).ancestry == ("TypedDict",)
+    assert model.class_at("app/items/schemas.py", 2) is None  # outside every class
+    assert model.class_at("app/proto/order_pb2.pyi", 5) is None  # generated code is not modelled

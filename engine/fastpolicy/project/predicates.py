@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .dependencies import may_satisfy
-from .facts import Launch, Location, ProjectModel, Route, Setting
+from .facts import ClassFact, Launch, Location, ProjectModel, Route, Setting
 
 PYTHON_DEFAULT_ROLES = ("app", "settings")
 TEST_ROLES = ("tests",)
@@ -67,6 +67,18 @@ def route_matches(route: Route, spec: Mapping[str, Any]) -> bool:
     if "response_model" in spec and (spec["response_model"] == "present") != bool(route.response_model):
         return False
     if spec.get("served_only") and not route.apps:
+        return False
+    return True
+
+
+def class_matches(fact: ClassFact | None, spec: Mapping[str, Any]) -> bool:
+    """`bases_match`: some ancestor (a base name, transitively through the project's classes; decorators as "@name") matches;
+    `bases_not_match`: none does. A line outside every class never matches."""
+    if fact is None:
+        return False
+    if "bases_match" in spec and not _search(spec["bases_match"], fact.ancestry):
+        return False
+    if "bases_not_match" in spec and _search(spec["bases_not_match"], fact.ancestry):
         return False
     return True
 

@@ -132,3 +132,13 @@ def test_class_ancestry_is_resolved_across_files(model) -> None:  # type: ignore
     assert model.class_at("app/items/schemas.py", 20).ancestry == ("TypedDict",)
     assert model.class_at("app/items/schemas.py", 2) is None  # outside every class
     assert model.class_at("app/proto/order_pb2.pyi", 5) is None  # generated code is not modelled
+
+
+def test_package_alternatives_and_undeclared(model) -> None:  # type: ignore[no-untyped-def]
+    from fastpolicy.project.predicates import packages_hold
+
+    # the fixture declares pydantic but no async driver
+    assert packages_hold(model, [{"name": "asyncpg", "or": ["aiosqlite"], "version": ">=0.1", "when_undeclared": "skip"}])[0] is False
+    assert packages_hold(model, [{"name": "asyncpg", "or": ["pydantic"], "version": ">=1", "when_undeclared": "skip"}])[0] is True
+    assert packages_hold(model, [{"name": "asyncpg", "version": ">=0.1"}])[0] is True  # undeclared: applies by default
+    assert packages_hold(model, [{"name": "asyncpg", "or": ["pydantic"], "version": ">=2"}])[0] is False  # pydantic <2

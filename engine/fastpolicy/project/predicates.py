@@ -26,15 +26,20 @@ def default_roles(languages: Sequence[str], includes: Sequence[str] = ()) -> tup
 def packages_hold(model: ProjectModel, conditions: Iterable[Mapping[str, Any]]) -> tuple[bool, str]:
     """Whether every version condition holds; the reason names the deciding dependency."""
     for cond in conditions:
-        dep = model.dependency(str(cond["name"]))
-        verdict = may_satisfy(dep, str(cond["version"]))
-        if verdict is None:
+        names = [str(cond["name"]), *(str(n) for n in cond.get("or", ()))]
+        deps = [model.dependency(n) for n in names]
+        if all(d is None for d in deps) and model.dependencies and cond.get("when_undeclared", "apply") == "skip":
+            return False, f"{' or '.join(names)} not declared"
+        verdicts = [may_satisfy(d, str(cond["version"])) for d in deps if d is not None]
+        if any(verdicts):
+            continue
+        if not verdicts or None in verdicts:
             if cond.get("when_unknown", "apply") == "skip":
                 return False, f"{cond['name']} version unknown"
             continue
-        if not verdict:
-            where = f"{dep.locked} locked" if dep and dep.locked else f"{dep.specifier}" if dep else ""
-            return False, f"{cond['name']} {where} does not satisfy {cond['version']} ({dep.source if dep else ''})"
+        dep = next(d for d in deps if d is not None)
+        where = f"{dep.locked} locked" if dep.locked else f"{dep.specifier}"
+        return False, f"{dep.name} {where} does not satisfy {cond['version']} ({dep.source})"
     return True, ""
 
 

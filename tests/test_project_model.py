@@ -142,3 +142,18 @@ def test_package_alternatives_and_undeclared(model) -> None:  # type: ignore[no-
     assert packages_hold(model, [{"name": "asyncpg", "or": ["pydantic"], "version": ">=1", "when_undeclared": "skip"}])[0] is True
     assert packages_hold(model, [{"name": "asyncpg", "version": ">=0.1"}])[0] is True  # undeclared: applies by default
     assert packages_hold(model, [{"name": "asyncpg", "or": ["pydantic"], "version": ">=2"}])[0] is False  # pydantic <2
+
+
+def test_route_findings_once_per_app(model) -> None:  # type: ignore[no-untyped-def]
+    from dataclasses import replace
+
+    from fastpolicy.models import Check, Policy
+    from fastpolicy.scan.decide import model_results
+
+    check = Check(kind="route", message="unversioned route", route={"path_not_matches": "/v[0-9]+/"}, once_per="app")
+    policy = Policy(id="X-001", name="x", title="x", section="api", topic="x", level="SHOULD", severity="low", seed=(), statement="",
+                    rationale="", references=(), relations=(), check=check, examples=(), path="", origin="builtin")
+    # the unserved catalog router counts on its own, the internal app once; every route of the main app is versioned
+    assert sorted(f"{r.path}:{r.line}" for r in model_results(policy, model)) == ["app/catalog/reviews.py:8", "app/internal.py:9"]
+    per_route = model_results(replace(policy, check=replace(check, once_per="route", route={"path_matches": "^/api/v1/"})), model)
+    assert len(per_route) == 5  # the five routes of the main app

@@ -60,10 +60,11 @@ def model_results(policy: Policy, model: ProjectModel) -> list[RawResult]:
                 continue
             if not route_matches(route, check.route):
                 continue
-            if check.once_per == "router":
-                if route.router in seen:
+            if check.once_per in ("router", "app"):
+                key = route.router if check.once_per == "router" else ",".join(route.apps) or route.router
+                if key in seen:
                     continue
-                seen.add(route.router)
+                seen.add(key)
             line = route.location.line
             found.append(RawResult(policy.id, route.location.path, line, line, 1, check.message))
     elif check.kind == "launch":

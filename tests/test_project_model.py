@@ -199,3 +199,38 @@ def test_each_compose_service_and_container_launch_sits_at_its_own_command() -> 
     doc = {"spec": {"containers": [{"name": "sidecar", "command": ["envoy"]}, {"name": "api", "args": ["uvicorn", "app.main:app"]}]}}
     launches, _ = yaml_documents("k8s/pod.yaml", pod, [doc])
     assert [(x.server, x.source.line) for x in launches] == [("uvicorn", 6)]
+
+
+def test_class_ancestry_is_resolved_across_files(model) -> None:  # type: ignore[no-untyped-def]
+    update = model.class_at("app/items/schemas.py", 8)
+    assert update is not None and update.name == "ItemUpdate"
+    assert "ItemIn" in update.ancestry and "BaseModel" in update.ancestry  # the base lives in app/schemas.py
+    assert not {"BaseModel", "SQLModel"} & set(model.class_at("app/items/schemas.py", 13).ancestry)  # a plain class
+    assert model.class_at("app/items/schemas.py", 20).ancestry == ("TypedDict",)
+    assert model.class_at("app/items/schemas.py", 2) is None  # outside every class
+    assert model.class_at("app/proto/order_pb2.pyi", 5) is None  # generated code is not modelled
+
+
+def test_package_alternatives_and_undeclared(model) -> None:  # type: ignore[no-untyped-def]
+    from fastpolicy.project.predicates import packages_hold
+
+    # the fixture declares pydantic but no async driver
+    assert packages_hold(model, [{"name": "asyncpg", "or": ["aiosqlite"], "version": ">=0.1", "when_undeclared": "skip"}])[0] is False
+    assert packages_hold(model, [{"name": "asyncpg", "or": ["pydantic"], "version": ">=1", "when_undeclared": "skip"}])[0] is True
+    assert packages_hold(model, [{"name": "asyncpg", "version": ">=0.1"}])[0] is True  # undeclared: applies by default
+    assert packages_hold(model, [{"name": "asyncpg", "or": ["pydantic"], "version": ">=2"}])[0] is False  # pydantic <2
+
+
+def test_route_findings_once_per_app(model) -> None:  # type: ignore[no-untyped-def]
+    from dataclasses import replace
+
+    from fastpolicy.models import Check, Policy
+    from fastpolicy.scan.decide import model_results
+
+    check = Check(kind="route", message="unversioned route", route={"path_not_matches": "/v[0-9]+/"}, once_per="app")
+    policy = Policy(id="X-001", name="x", title="x", section="api", topic="x", level="SHOULD", severity="low", seed=(), statement="",
+                    rationale="", references=(), relations=(), check=check, examples=(), path="", origin="builtin")
+    # the unserved catalog router counts on its own, the internal app once; every route of the main app is versioned
+    assert sorted(f"{r.path}:{r.line}" for r in model_results(policy, model)) == ["app/catalog/reviews.py:8", "app/internal.py:9"]
+    per_route = model_results(replace(policy, check=replace(check, once_per="route", route={"path_matches": "^/api/v1/"})), model)
+    assert len(per_route) == 5  # the five routes of the main app

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path, PurePosixPath
 
+from .classes import collect_classes
 from .dependencies import is_dependency_file, read_dependencies
 from .deployment import K8S_KINDS, detect
 from .facts import FileRole, Launch, Location, ModelProblem, ProjectModel, Setting
@@ -97,7 +97,7 @@ def build_model(files: Sequence[str], *, roots: Sequence[str] = (".",), role_ove
         settings=tuple(sorted(settings, key=lambda s: (s.location.path, s.location.line, s.name))),
         deployment=detect(k8s, launches, list(texts), deployment),
         problems=tuple(sorted(problems, key=lambda p: (p.location.path, p.location.line))),
-        _role_index=role_of)
+        classes=tuple(collect_classes(index)), _role_index=role_of)
     return model
 
 

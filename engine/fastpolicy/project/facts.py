@@ -111,6 +111,14 @@ class Deployment:
 
 
 @dataclass(frozen=True)
+class ClassFact:
+    location: Location  # the `class` line
+    end_line: int
+    name: str
+    ancestry: tuple[str, ...]  # base class names, transitively through project classes; decorators as "@name"
+
+
+@dataclass(frozen=True)
 class ModelProblem:
     location: Location
     message: str
@@ -127,6 +135,7 @@ class ProjectModel:
     settings: tuple[Setting, ...]
     deployment: Deployment
     problems: tuple[ModelProblem, ...] = ()
+    classes: tuple[ClassFact, ...] = ()
     _role_index: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     def role_of(self, path: str) -> str:
@@ -142,6 +151,11 @@ class ProjectModel:
     def routes_at(self, path: str, line: int) -> tuple[Route, ...]:
         """The routes whose decorators or handler span `line`."""
         return tuple(r for r in self.routes if r.location.path == path and r.location.line <= line <= max(r.end_line, r.location.line))
+
+    def class_at(self, path: str, line: int) -> ClassFact | None:
+        """The innermost class whose body spans `line`."""
+        spans = [c for c in self.classes if c.location.path == path and c.location.line <= line <= c.end_line]
+        return max(spans, key=lambda c: c.location.line) if spans else None
 
     def setting(self, name: str) -> tuple[Setting, ...]:
         return tuple(s for s in self.settings if s.name == name)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .dependencies import may_satisfy
-from .facts import Launch, Location, ProjectModel, Route, Setting
+from .facts import ClassFact, Launch, Location, ProjectModel, Route, Setting
 
 PYTHON_DEFAULT_ROLES = ("app", "settings")
 TEST_ROLES = ("tests",)
@@ -26,15 +26,20 @@ def default_roles(languages: Sequence[str], includes: Sequence[str] = ()) -> tup
 def packages_hold(model: ProjectModel, conditions: Iterable[Mapping[str, Any]]) -> tuple[bool, str]:
     """Whether every version condition holds; the reason names the deciding dependency."""
     for cond in conditions:
-        dep = model.dependency(str(cond["name"]))
-        verdict = may_satisfy(dep, str(cond["version"]))
-        if verdict is None:
+        names = [str(cond["name"]), *(str(n) for n in cond.get("or", ()))]
+        deps = [model.dependency(n) for n in names]
+        if all(d is None for d in deps) and model.dependencies and cond.get("when_undeclared", "apply") == "skip":
+            return False, f"{' or '.join(names)} not declared"
+        verdicts = [may_satisfy(d, str(cond["version"])) for d in deps if d is not None]
+        if any(verdicts):
+            continue
+        if not verdicts or None in verdicts:
             if cond.get("when_unknown", "apply") == "skip":
                 return False, f"{cond['name']} version unknown"
             continue
-        if not verdict:
-            where = f"{dep.locked} locked" if dep and dep.locked else f"{dep.specifier}" if dep else ""
-            return False, f"{cond['name']} {where} does not satisfy {cond['version']} ({dep.source if dep else ''})"
+        dep = next(d for d in deps if d is not None)
+        where = f"{dep.locked} locked" if dep.locked else f"{dep.specifier}"
+        return False, f"{dep.name} {where} does not satisfy {cond['version']} ({dep.source})"
     return True, ""
 
 
@@ -67,6 +72,18 @@ def route_matches(route: Route, spec: Mapping[str, Any]) -> bool:
     if "response_model" in spec and (spec["response_model"] == "present") != bool(route.response_model):
         return False
     if spec.get("served_only") and not route.apps:
+        return False
+    return True
+
+
+def class_matches(fact: ClassFact | None, spec: Mapping[str, Any]) -> bool:
+    """`bases_match`: some ancestor (a base name, transitively through the project's classes; decorators as "@name") matches;
+    `bases_not_match`: none does. A line outside every class never matches."""
+    if fact is None:
+        return False
+    if "bases_match" in spec and not _search(spec["bases_match"], fact.ancestry):
+        return False
+    if "bases_not_match" in spec and _search(spec["bases_not_match"], fact.ancestry):
         return False
     return True
 

@@ -7,7 +7,7 @@ import re
 
 from ..models import Policy
 from ..project import ProjectModel
-from ..project.predicates import default_roles, option_matches, packages_hold, route_matches, setting_matches
+from ..project.predicates import class_matches, default_roles, option_matches, packages_hold, route_matches, setting_matches
 from .semgrep import RawResult
 
 MODEL_KINDS = ("route", "launch", "setting")
@@ -38,6 +38,8 @@ def refine(policy: Policy, raw: RawResult, model: ProjectModel) -> RawResult | N
         pattern = str(check.resolve["value_matches"])
         if not any(re.search(pattern, _text(s.value if s.value is not None else s.text)) for s in values):
             return None
+    if check.within_class and not class_matches(model.class_at(raw.path, raw.line), check.within_class):
+        return None
     if check.route:
         routes = [r for r in model.routes_at(raw.path, raw.line)]
         if not routes or not any(route_matches(r, check.route) for r in routes):
@@ -59,10 +61,11 @@ def model_results(policy: Policy, model: ProjectModel) -> list[RawResult]:
                 continue
             if not route_matches(route, check.route):
                 continue
-            if check.once_per == "router":
-                if route.router in seen:
+            if check.once_per in ("router", "app"):
+                key = route.router if check.once_per == "router" else ",".join(route.apps) or route.router
+                if key in seen:
                     continue
-                seen.add(route.router)
+                seen.add(key)
             line = route.location.line
             found.append(RawResult(policy.id, route.location.path, line, line, 1, check.message))
     elif check.kind == "launch":

@@ -98,7 +98,8 @@ def findings_from_run(
     findings: list[Finding] = []
     apps: dict[str, list[RawResult]] = {}
     present: set[tuple[str, str]] = set()
-    for raw in run.results:
+    once: set[tuple[str, str]] = set()  # (record, file) of records reported once per file
+    for raw in sorted(run.results, key=lambda r: (r.path, r.line, r.column, r.rule_id)):
         if raw.rule_id == APP_RULE_ID:
             apps.setdefault(project_of(raw.path), []).append(raw)
             continue
@@ -109,6 +110,10 @@ def findings_from_run(
             present.add((policy.id, project_of(raw.path)))
             continue
         kept = refine(policy, raw, model_of(raw.path))
+        if kept is not None and policy.check.once_per == "file":
+            if (policy.id, kept.path) in once:
+                continue
+            once.add((policy.id, kept.path))
         if kept is not None:
             findings.append(make_finding(policy, kept, kept.message or policy.check.message, docs_url))
     for project, constructions in sorted(apps.items()):

@@ -133,7 +133,7 @@ def test_nothing_to_scan_is_not_clean() -> None:
     assert "no file to check" in result.stderr
 
 
-@pytest.mark.parametrize("command", [["scan", "--select", "SEC-010", CORS], ["test", "--section", "security"]], ids=["scan", "test"])
+@pytest.mark.parametrize("command", [["scan", "--no-cache", "--select", "SEC-010", CORS], ["test", "--section", "security"]], ids=["scan", "test"])
 def test_one_semgrep_process(command: list[str], tmp_path: Path) -> None:
     log = tmp_path / "starts.log"
     env = {"FASTPOLICY_SEMGREP": str(FAKE / "counting"), "REAL_SEMGREP": SEMGREP, "FASTPOLICY_COUNT_LOG": str(log)}

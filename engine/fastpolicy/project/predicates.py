@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import PurePosixPath
 from typing import Any
 
 from .dependencies import may_satisfy
@@ -69,6 +70,40 @@ def route_matches(route: Route, spec: Mapping[str, Any]) -> bool:
     if spec.get("served_only") and not route.apps:
         return False
     return True
+
+
+def repeated_on_router(routes: Sequence[Route], names: Sequence[str]) -> set[str]:
+    """Routers (module:variable) with two or more routes that all carry the same text for one of these decorator keywords."""
+    by_router: dict[str, list[Route]] = {}
+    for route in routes:
+        by_router.setdefault(route.router, []).append(route)
+    found = set()
+    for router, members in by_router.items():
+        if len(members) < 2:
+            continue
+        for name in names:
+            values = {dict(r.options).get(name) for r in members}
+            if len(values) == 1 and None not in values:
+                found.add(router)
+    return found
+
+
+def leaves_feature(path: str, level: int, files: Iterable[str], roots: Sequence[str] = ()) -> bool:
+    """Whether a relative import of `level` dots in `path` resolves to the top-level package or above, i.e. leaves the feature
+    package (the first package below the top-level one). Packages are the folders holding an __init__.py; a file outside any
+    package counts its folders from the scanned root."""
+    known = set(files)
+    folders = list(PurePosixPath(path).parent.parts)
+    chain = 0
+    while chain < len(folders) and "/".join([*folders[:len(folders) - chain], "__init__.py"]) in known:
+        chain += 1
+    if not chain:  # outside any package: count the folders below the scanned root that holds the file
+        for root in sorted((r.strip("/") for r in roots if r not in (".", "")), key=len, reverse=True):
+            if "/".join(folders[:len(root.split("/"))]) == root:
+                folders = folders[len(root.split("/")):]
+                break
+    depth = chain or len(folders)
+    return level >= depth
 
 
 def _number(text: str) -> float | None:

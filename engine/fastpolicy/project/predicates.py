@@ -69,6 +69,10 @@ def route_matches(route: Route, spec: Mapping[str, Any]) -> bool:
         return False
     if spec.get("served_only") and not route.apps:
         return False
+    if "not_decorated" in spec and _search(spec["not_decorated"], [v for k, v in route.options if k == "decorator"]):
+        return False
+    if "any_of" in spec and not any(route_matches(route, sub) for sub in spec["any_of"]):
+        return False
     return True
 
 

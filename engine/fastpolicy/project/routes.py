@@ -216,7 +216,8 @@ class RouteGraph:
                 dependencies=tuple(dict.fromkeys([*(d for _, cdeps, _ in chains for d in cdeps), *deps])),
                 response_model=ast.unparse(response) if response is not None else returns,
                 router=owner_key, apps=tuple(sorted({app for _, _, app in chains if app})), params=params,
-                options=tuple((k, ast.unparse(v)) for k in REPEATABLE for v in [keyword(call, k)] if v is not None)))
+                options=tuple((k, ast.unparse(v)) for k in REPEATABLE for v in [keyword(call, k)] if v is not None)
+                + tuple(("decorator", ast.unparse(d)) for d in ([] if is_method_call else fn.decorator_list) if d is not call)))
         return sorted(routes, key=lambda r: (r.location.path, r.location.line, r.methods))
 
     def _def(self, module: Module, node: ast.AST | None) -> ast.FunctionDef | ast.AsyncFunctionDef | None:

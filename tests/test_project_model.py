@@ -141,6 +141,8 @@ def test_relative_imports_leave_the_feature_package(path: str, level: int, leave
     assert leaves_feature(path, level, files) is leaves
     # without __init__.py files the folders below the scanned root count
     assert leaves_feature("proj/" + path, level, ["proj/" + path], ["proj"]) is leaves
+    # a sub-folder without __init__.py below the top-level package still counts
+    assert leaves_feature(path, level, ["app/__init__.py", path]) is leaves
 
 
 def test_repeated_router_metadata_and_route_decorators(model) -> None:  # type: ignore[no-untyped-def]

@@ -94,20 +94,19 @@ def repeated_on_router(routes: Sequence[Route], names: Sequence[str]) -> set[str
 
 def leaves_feature(path: str, level: int, files: Iterable[str], roots: Sequence[str] = ()) -> bool:
     """Whether a relative import of `level` dots in `path` resolves to the top-level package or above, i.e. leaves the feature
-    package (the first package below the top-level one). Packages are the folders holding an __init__.py; a file outside any
-    package counts its folders from the scanned root."""
+    package (the first package below the top-level one). The top-level package is the outermost folder above the file that
+    holds an __init__.py (sub-folders without one count as packages too); a file outside any package counts its folders from
+    the scanned root."""
     known = set(files)
     folders = list(PurePosixPath(path).parent.parts)
-    chain = 0
-    while chain < len(folders) and "/".join([*folders[:len(folders) - chain], "__init__.py"]) in known:
-        chain += 1
-    if not chain:  # outside any package: count the folders below the scanned root that holds the file
-        for root in sorted((r.strip("/") for r in roots if r not in (".", "")), key=len, reverse=True):
-            if "/".join(folders[:len(root.split("/"))]) == root:
-                folders = folders[len(root.split("/")):]
-                break
-    depth = chain or len(folders)
-    return level >= depth
+    tops = [i for i in range(len(folders)) if "/".join([*folders[:i + 1], "__init__.py"]) in known]
+    if tops:
+        return level >= len(folders) - tops[0]
+    for root in sorted((r.strip("/") for r in roots if r not in (".", "")), key=len, reverse=True):
+        if "/".join(folders[:len(root.split("/"))]) == root:
+            folders = folders[len(root.split("/")):]
+            break
+    return level >= len(folders)
 
 
 def _number(text: str) -> float | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from conftest import FIXTURES
 from fastpolicy.project import build_model, commands
 from fastpolicy.project.dependencies import Dependency, may_satisfy, poetry_to_pep440
 from fastpolicy.project.facts import Launch, Location
+from fastpolicy.project.predicates import leaves_feature, repeated_on_router, route_matches
 from fastpolicy.project.roles import classify
 
 APP = FIXTURES / "apps" / "project-model"
@@ -68,6 +70,7 @@ def test_version_conditions(specifier: str, locked: str, condition: str, verdict
         ("app/proto/item_pb2.pyi", "", "generated"),
         ("migrations/versions/0001_init.py", "revision = '1'", "migrations"),
         ("service/alembic/env.py", "from alembic import context", "migrations"),
+        ("lnx/core/migrations.py", "async def m001_initial(db): ...", "migrations"),
         ("test/test_api.py", "", "tests"),
         ("src/pkg/tests/helpers.py", "", "tests"),
         ("scripts/seed.py", "import typer", "scripts"),
@@ -234,3 +237,34 @@ def test_route_findings_once_per_app(model) -> None:  # type: ignore[no-untyped-
     assert sorted(f"{r.path}:{r.line}" for r in model_results(policy, model)) == ["app/catalog/reviews.py:8", "app/internal.py:9"]
     per_route = model_results(replace(policy, check=replace(check, once_per="route", route={"path_matches": "^/api/v1/"})), model)
     assert len(per_route) == 5  # the five routes of the main app
+
+
+@pytest.mark.parametrize(
+    ("path", "level", "leaves"),
+    [
+        ("app/orders/router.py", 2, True),  # app/orders -> app: leaves the orders feature
+        ("app/orders/api/router.py", 2, False),  # app/orders/api -> app/orders: its own feature
+        ("app/orders/api/router.py", 3, True),
+        ("app/orders/api/router.py", 1, False),
+    ],
+)
+def test_relative_imports_leave_the_feature_package(path: str, level: int, leaves: bool) -> None:
+    files = ["app/__init__.py", "app/orders/__init__.py", "app/orders/api/__init__.py", path]
+    assert leaves_feature(path, level, files) is leaves
+    # without __init__.py files the folders below the scanned root count
+    assert leaves_feature("proj/" + path, level, ["proj/" + path], ["proj"]) is leaves
+    # a sub-folder without __init__.py below the top-level package still counts
+    assert leaves_feature(path, level, ["app/__init__.py", path]) is leaves
+
+
+def test_repeated_router_metadata_and_route_decorators(model) -> None:  # type: ignore[no-untyped-def]
+    items = [r for r in model.routes if r.location.path == "app/items/views.py"]
+    assert len(items) == 2 and all(dict(r.options).get("tags") is None for r in items)  # tags sit on APIRouter(...)
+    assert repeated_on_router(items, ["tags", "responses", "dependencies"]) == set()
+    tagged = [replace(r, options=(("tags", "['items']"),)) for r in items]
+    assert repeated_on_router(tagged, ["tags"]) == {items[0].router}
+    assert repeated_on_router([tagged[0], items[1]], ["tags"]) == set()  # one route differs: a per-route choice
+    first = items[0]
+    assert route_matches(first, {"any_of": [{"methods": ["POST"]}, {"path_matches": "items"}]})
+    assert not route_matches(first, {"any_of": [{"methods": ["POST"]}]})
+    assert route_matches(first, {"not_decorated": "limit"})

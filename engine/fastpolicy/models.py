@@ -48,6 +48,7 @@ class Check:
     route: Mapping[str, Any] = field(default_factory=dict)  # route predicate (route checks; filter on pattern checks)
     resolve: Mapping[str, Any] = field(default_factory=dict)  # settings/constant value filter on a pattern check
     within_class: Mapping[str, Any] = field(default_factory=dict)  # class-ancestry filter on a pattern check
+    crosses_feature: Mapping[str, Any] = field(default_factory=dict)  # relative-import filter on a pattern check
     launch: Mapping[str, Any] = field(default_factory=dict)
     setting: Mapping[str, Any] = field(default_factory=dict)
     once_per: str = "route"

@@ -108,6 +108,7 @@ def build_policy(data: Mapping[str, Any], lines: Mapping[str, int], path: str, o
         route=dict(check_data.get("route") or {}),
         resolve=dict(check_data.get("resolve") or {}),
         within_class=dict(check_data.get("within_class") or {}),
+        crosses_feature=dict(check_data.get("crosses_feature") or {}),
         launch=dict(check_data.get("launch") or {}),
         setting=dict(check_data.get("setting") or {}),
         once_per=str(check_data.get("once_per", "route")),

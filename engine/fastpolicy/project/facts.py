@@ -64,6 +64,7 @@ class Route:
     router: str  # module:variable of the router or app that declares it
     apps: tuple[str, ...]  # apps (module:variable) that serve the route; empty when no app includes it
     params: tuple[str, ...] = ()  # parameter annotations and defaults as source text (e.g. "OAuth2PasswordRequestForm")
+    options: tuple[tuple[str, str], ...] = ()  # decorator keywords tags/responses/dependencies, other decorators, as source text
 
     def dependency_names(self) -> tuple[str, ...]:
         return tuple(sorted({n for d in self.dependencies for n in d.names()}))
@@ -140,6 +141,10 @@ class ProjectModel:
 
     def role_of(self, path: str) -> str:
         return self._role_index.get(path, "app")
+
+    def files(self) -> tuple[str, ...]:
+        """Every file the model read (paths as findings carry them)."""
+        return tuple(self._role_index)
 
     def dependency(self, name: str) -> Dependency | None:
         key = normalize(name)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import PurePosixPath
 from typing import Any
 
 from .dependencies import may_satisfy
@@ -73,6 +74,10 @@ def route_matches(route: Route, spec: Mapping[str, Any]) -> bool:
         return False
     if spec.get("served_only") and not route.apps:
         return False
+    if "not_decorated" in spec and _search(spec["not_decorated"], [v for k, v in route.options if k == "decorator"]):
+        return False
+    if "any_of" in spec and not any(route_matches(route, sub) for sub in spec["any_of"]):
+        return False
     return True
 
 
@@ -86,6 +91,39 @@ def class_matches(fact: ClassFact | None, spec: Mapping[str, Any]) -> bool:
     if "bases_not_match" in spec and _search(spec["bases_not_match"], fact.ancestry):
         return False
     return True
+
+
+def repeated_on_router(routes: Sequence[Route], names: Sequence[str]) -> set[str]:
+    """Routers (module:variable) with two or more routes that all carry the same text for one of these decorator keywords."""
+    by_router: dict[str, list[Route]] = {}
+    for route in routes:
+        by_router.setdefault(route.router, []).append(route)
+    found = set()
+    for router, members in by_router.items():
+        if len(members) < 2:
+            continue
+        for name in names:
+            values = {dict(r.options).get(name) for r in members}
+            if len(values) == 1 and None not in values:
+                found.add(router)
+    return found
+
+
+def leaves_feature(path: str, level: int, files: Iterable[str], roots: Sequence[str] = ()) -> bool:
+    """Whether a relative import of `level` dots in `path` resolves to the top-level package or above, i.e. leaves the feature
+    package (the first package below the top-level one). The top-level package is the outermost folder above the file that
+    holds an __init__.py (sub-folders without one count as packages too); a file outside any package counts its folders from
+    the scanned root."""
+    known = set(files)
+    folders = list(PurePosixPath(path).parent.parts)
+    tops = [i for i in range(len(folders)) if "/".join([*folders[:i + 1], "__init__.py"]) in known]
+    if tops:
+        return level >= len(folders) - tops[0]
+    for root in sorted((r.strip("/") for r in roots if r not in (".", "")), key=len, reverse=True):
+        if "/".join(folders[:len(root.split("/"))]) == root:
+            folders = folders[len(root.split("/")):]
+            break
+    return level >= len(folders)
 
 
 def _number(text: str) -> float | None:

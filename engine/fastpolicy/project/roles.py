@@ -44,6 +44,8 @@ def classify(path: str, head: str, overrides: Mapping[str, Sequence[str]] | None
         return FileRole(path, "generated", "generated file name")
     if is_python and _GENERATED_HEAD.search(head[:2048]):
         return FileRole(path, "generated", "generated-code header")
+    if is_python and name == "migrations.py":
+        return FileRole(path, "migrations", "migrations module")
     if is_python and (dirs & _MIGRATION_DIRS or "versions" in dirs and _REVISION_CONTENT.search(head)):
         return FileRole(path, "migrations", f"folder {sorted(dirs & _MIGRATION_DIRS or {'versions'})[0]}/")
     if is_python and _ALEMBIC_CONTENT.search(head) and (_REVISION_CONTENT.search(head) or name == "env.py"):

@@ -11,6 +11,7 @@ from .modules import Module, ModuleIndex, call_name, keyword
 METHODS = {"get": ("GET",), "post": ("POST",), "put": ("PUT",), "patch": ("PATCH",), "delete": ("DELETE",), "head": ("HEAD",),
            "options": ("OPTIONS",), "trace": ("TRACE",), "websocket": ("WEBSOCKET",), "api_route": ()}
 _DEPENDS = {"Depends", "Security"}
+REPEATABLE = ("tags", "responses", "dependencies")  # decorator keywords a router can carry once for all its routes
 MAX_DEPTH = 6
 
 
@@ -215,7 +216,9 @@ class RouteGraph:
                 effective_paths=tuple(sorted({base + path for base, _, _ in chains})),
                 dependencies=tuple(dict.fromkeys([*(d for _, cdeps, _ in chains for d in cdeps), *deps])),
                 response_model=ast.unparse(response) if response is not None else returns,
-                router=owner_key, apps=tuple(sorted({app for _, _, app in chains if app})), params=params))
+                router=owner_key, apps=tuple(sorted({app for _, _, app in chains if app})), params=params,
+                options=tuple((k, ast.unparse(v)) for k in REPEATABLE for v in [keyword(call, k)] if v is not None)
+                + tuple(("decorator", ast.unparse(d)) for d in ([] if is_method_call else fn.decorator_list) if d is not call)))
         return sorted(routes, key=lambda r: (r.location.path, r.location.line, r.methods))
 
     def _def(self, module: Module, node: ast.AST | None) -> ast.FunctionDef | ast.AsyncFunctionDef | None:

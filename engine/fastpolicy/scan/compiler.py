@@ -86,9 +86,10 @@ def compile_rule(policy: Policy) -> dict[str, Any]:
             **({"owasp": list(policy.owasp)} if policy.owasp else {}),
         },
     }
-    if check.resolve:  # semgrep's JSON carries no bindings: ask for the one the model needs inside the message
-        name = str(check.resolve["metavariable"])
-        rule["message"] = f"{check.message}{METAVAR_MARK}{name[1:]}={name}"
+    for wanted in (check.resolve, check.crosses_feature):  # semgrep's JSON carries no bindings: ask for the one the model needs
+        if wanted:
+            name = str(wanted["metavariable"])
+            rule["message"] = f"{rule['message']}{METAVAR_MARK}{name[1:]}={name}"
     if check.paths:
         rule["paths"] = {k: list(v) for k, v in check.paths.items()}
     rule.update(check.rule)

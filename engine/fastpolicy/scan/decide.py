@@ -7,7 +7,16 @@ import re
 
 from ..models import Policy
 from ..project import ProjectModel
-from ..project.predicates import class_matches, default_roles, option_matches, packages_hold, route_matches, setting_matches
+from ..project.predicates import (
+    class_matches,
+    default_roles,
+    leaves_feature,
+    option_matches,
+    packages_hold,
+    repeated_on_router,
+    route_matches,
+    setting_matches,
+)
 from .semgrep import RawResult
 
 MODEL_KINDS = ("route", "launch", "setting")
@@ -31,7 +40,8 @@ def refine(policy: Policy, raw: RawResult, model: ProjectModel) -> RawResult | N
     if model.role_of(raw.path) not in roles_of(policy):
         return None
     check = policy.check
-    if check.resolve:
+    if check.resolve and dict(raw.metavars).get(str(check.resolve["metavariable"])) != str(check.resolve["metavariable"]):
+        # (a pattern branch that does not bind the metavariable leaves its name in the message: such a match is kept as is)
         name = dict(raw.metavars).get(str(check.resolve["metavariable"]), "")
         attr = re.split(r"[.\[]", name.strip())[-1] if name else ""
         values = [s for s in model.setting(attr)] if attr else []
@@ -40,6 +50,10 @@ def refine(policy: Policy, raw: RawResult, model: ProjectModel) -> RawResult | N
             return None
     if check.within_class and not class_matches(model.class_at(raw.path, raw.line), check.within_class):
         return None
+    if check.crosses_feature:
+        dots = dict(raw.metavars).get(str(check.crosses_feature["metavariable"]), "").strip()
+        if not dots or not leaves_feature(raw.path, len(dots) - len(dots.lstrip(".")), model.files(), model.root.split(",")):
+            return None
     if check.route:
         routes = [r for r in model.routes_at(raw.path, raw.line)]
         if not routes or not any(route_matches(r, check.route) for r in routes):
@@ -56,7 +70,10 @@ def model_results(policy: Policy, model: ProjectModel) -> list[RawResult]:
     found: list[RawResult] = []
     if check.kind == "route":
         seen: set[str] = set()
+        repeated = repeated_on_router(model.routes, check.route["repeats_on_router"]) if "repeats_on_router" in check.route else None
         for route in model.routes:
+            if repeated is not None and route.router not in repeated:
+                continue
             if roles and model.role_of(route.location.path) not in roles:
                 continue
             if not route_matches(route, check.route):

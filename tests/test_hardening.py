@@ -286,15 +286,13 @@ def test_sarif_uris_are_percent_encoded_and_absolute_paths_have_a_base(tmp_path:
     odd = tmp_path / "my app" / "café"
     odd.mkdir(parents=True)
     (odd / "main file.py").write_text(DEBUG_APP)
-    relative = run_cli("scan", "--select", "ERR-102", "--format", "sarif", "my app", cwd=tmp_path)
-    [location] = [r["locations"][0]["physicalLocation"]["artifactLocation"] for r in json.loads(relative.stdout)["runs"][0]["results"]]
-    assert location == {"uri": "my%20app/caf%C3%A9/main%20file.py"}
-    absolute = run_cli("scan", "--select", "ERR-102", "--format", "sarif", str(tmp_path / "my app"))
-    run = json.loads(absolute.stdout)["runs"][0]
-    [location] = [r["locations"][0]["physicalLocation"]["artifactLocation"] for r in run["results"]]
-    assert location["uriBaseId"] == "SCANROOT" and not location["uri"].startswith("/")
-    base = run["originalUriBaseIds"]["SCANROOT"]["uri"]
-    assert base.startswith("file:///") and base.endswith("/") and " " not in base
+    for args, cwd in ((["my app"], tmp_path), ([str(tmp_path / "my app")], None)):  # relative and absolute roots map the same way
+        run = json.loads(run_cli("scan", "--select", "ERR-102", "--format", "sarif", *args, cwd=cwd).stdout)["runs"][0]
+        [location] = [r["locations"][0]["physicalLocation"]["artifactLocation"] for r in run["results"]]
+        assert location["uriBaseId"] == "%SRCROOT%" and location["uri"].endswith("caf%C3%A9/main%20file.py")
+        assert not location["uri"].startswith("/") and " " not in location["uri"]
+        base = run["originalUriBaseIds"]["%SRCROOT%"]["uri"]
+        assert base.startswith("file:///") and base.endswith("/") and " " not in base
 
 
 def test_a_problem_on_line_100_is_printed_as_path_line_not_an_emoji(capsys: pytest.CaptureFixture[str]) -> None:

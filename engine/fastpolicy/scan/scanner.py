@@ -84,6 +84,8 @@ def scan(catalogue: Catalogue, roots: Sequence[str], options: ScanOptions, progr
             errors.append(ScanError("fatal", "error", "semgrep scanned no file: the result would look clean but nothing was checked"))
         scanned = len(run.scanned)
         findings += findings_from_run(semgrep_policies, run, links, lambda _path: model)
+    unparsed = {e.path for e in errors if e.kind in ("unparsed", "partial-parse")}
+    errors = [e for e in errors if not (e.kind == "model-unreadable" and e.path in unparsed)]  # one report per unreadable file
     kept, suppressed, below = filter_findings(findings, options.severity)
     return ScanResult(
         findings=tuple(sorted(set(kept), key=Finding.sort_key)),

@@ -16,7 +16,7 @@ def test_context_json_contract() -> None:
     data = json.loads(result.stdout)
     assert set(data) == TOP_KEYS and data["version"] == 1
     assert data["deployment"] == {"kind": "kubernetes", "declared": False, "evidence": ["k8s/deployment.yaml:1"]}
-    assert data["roles"]["generated"] == {"files": 1, "examples": ["app/proto/item_pb2.pyi"]}
+    assert "app/proto/item_pb2.pyi" in data["roles"]["generated"]["examples"]
     route = next(r for r in data["routes"] if r["location"] == "app/items/views.py:8")
     assert set(route) == {"location", "end_line", "handler", "methods", "path", "effective_paths", "dependencies", "response_model", "router", "apps"}
     assert route["effective_paths"] == ["/api/v1/items/{item_id}"] and route["methods"] == ["GET"]

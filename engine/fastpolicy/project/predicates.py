@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
 
 from .dependencies import may_satisfy
-from .facts import ClassFact, Launch, Location, ProjectModel, Route, Setting
+from .facts import ClassFact, Launch, ProjectModel, Route, Setting
 
 PYTHON_DEFAULT_ROLES = ("app", "settings")
 TEST_ROLES = ("tests",)
@@ -216,7 +215,7 @@ def setting_matches(setting: Setting, spec: Mapping[str, Any]) -> bool:
         return False
     if "kinds" in spec and setting.kind not in spec["kinds"]:
         return False
-    if "value_matches" in spec and not re.search(spec["value_matches"], _text(setting.value) if setting.value is not None else setting.text):
+    if "value_matches" in spec and not re.search(spec["value_matches"], as_text(setting.value) if setting.value is not None else setting.text):
         return False
     if "seconds_above" in spec:
         duration = seconds(setting)
@@ -225,16 +224,8 @@ def setting_matches(setting: Setting, spec: Mapping[str, Any]) -> bool:
     return True
 
 
-def _text(value: Any) -> str:
+def as_text(value: Any) -> str:
+    """A value as the text predicates match on: lists joined by spaces."""
     if isinstance(value, (list, tuple, set)):
-        return " ".join(_text(v) for v in value)
+        return " ".join(as_text(v) for v in value)
     return str(value)
-
-
-@dataclass(frozen=True)
-class ModelHit:
-    """A model-decided finding: where it sits and what to say beyond the record's message."""
-
-    location: Location
-    detail: str
-    end_line: int = 0

@@ -8,6 +8,7 @@ import re
 from ..models import Policy
 from ..project import ProjectModel
 from ..project.predicates import (
+    as_text,
     class_matches,
     default_roles,
     leaves_feature,
@@ -46,7 +47,7 @@ def refine(policy: Policy, raw: RawResult, model: ProjectModel) -> RawResult | N
         attr = re.split(r"[.\[]", name.strip())[-1] if name else ""
         values = [s for s in model.setting(attr)] if attr else []
         pattern = str(check.resolve["value_matches"])
-        if not any(re.search(pattern, _text(s.value if s.value is not None else s.text)) for s in values):
+        if not any(re.search(pattern, as_text(s.value if s.value is not None else s.text)) for s in values):
             return None
     if check.within_class and not class_matches(model.class_at(raw.path, raw.line), check.within_class):
         return None
@@ -100,9 +101,3 @@ def model_results(policy: Policy, model: ProjectModel) -> list[RawResult]:
                 line = setting.location.line
                 found.append(RawResult(policy.id, setting.location.path, line, line, 1, check.message))
     return found
-
-
-def _text(value: object) -> str:
-    if isinstance(value, (list, tuple, set)):
-        return " ".join(_text(v) for v in value)
-    return str(value)

@@ -1,4 +1,7 @@
-"""Building and serving outside `mkdocs build`: the mkdocs.yml of the checkout, strict build, live serve."""
+"""Building and serving outside `mkdocs build`: the shipped mkdocs.yml and site sources, strict build, live serve.
+
+The same code runs from a source checkout and from an installed wheel: the configuration, the hand-written pages and
+the hook are found through fastpolicy.resources and this package, never relative to the working directory."""
 
 from __future__ import annotations
 
@@ -6,22 +9,22 @@ from pathlib import Path
 from typing import Any
 
 from ..catalogue.catalogue import Catalogue
-from ..errors import ToolError, UsageError
+from ..errors import ToolError
+from ..resources import mkdocs_config_path, site_sources_dir
 from .assemble import CONFIG_KEY, SiteOptions
 
+HOOK = Path(__file__).resolve().parent / "mkdocs_hook.py"
 
-def mkdocs_config_path() -> Path:
-    """The site's mkdocs.yml: in the source checkout (engine/fastpolicy/site -> repository root)."""
-    path = Path(__file__).resolve().parents[3] / "mkdocs.yml"
-    if not path.is_file():
-        raise UsageError(f"the site configuration is missing from this installation ({path}); build from a source checkout")
-    return path
+
+def _located() -> dict[str, Any]:
+    """Absolute places for what mkdocs.yml names relative to itself: the pages, and the hook of this very installation."""
+    return {"docs_dir": str(site_sources_dir()), "hooks": [str(HOOK)]}
 
 
 def _load_config(options: SiteOptions, **overrides: Any) -> Any:
     from mkdocs.config import load_config
 
-    config = load_config(config_file=str(mkdocs_config_path()), **overrides)
+    config = load_config(config_file=str(mkdocs_config_path()), **_located(), **overrides)
     config.extra[CONFIG_KEY] = {"policies": [str(p.resolve()) for p in options.policies], "builtin": options.builtin}
     return config
 
@@ -48,7 +51,9 @@ def serve_site(options: SiteOptions, address: str) -> None:
 
     options.load()
     extra_config = _load_config(options).extra
-    serve(config_file=str(mkdocs_config_path()), dev_addr=address, extra=dict(extra_config), watch=[str(p) for p in options.policies])
+    serve(
+        config_file=str(mkdocs_config_path()), dev_addr=address, extra=dict(extra_config), watch=[str(p) for p in options.policies], **_located()
+    )
 
 
 def watch_paths(options: SiteOptions) -> list[Path]:

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import tempfile
 from functools import cache, lru_cache
+from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -145,12 +146,66 @@ def test_section_pages_and_the_all_rules_table_list_every_record(site: tuple[Cat
             assert f"../../rules/{policy.id}/" in html, (key, policy.id)
 
 
-def test_home_page_shows_live_counts_and_a_real_finding(site: tuple[Catalogue, Path]) -> None:
+def _sample_blocks(html: str) -> dict[str, list[str]]:
+    """The home page's sample finding, one text block per terminal width."""
+    blocks = re.findall(r'<pre class="fp-sample-(\w+)" data-columns="(\d+)"><code>(.*?)</code></pre>', html, re.S)
+    return {f"{name}:{columns}": unescape(re.sub(r"<[^>]+>", "", text)).splitlines() for name, columns, text in blocks}
+
+
+def test_home_page_speaks_to_users_with_live_counts_and_a_real_finding(site: tuple[Catalogue, Path]) -> None:
     catalogue, out = site
     html = (out / "index.html").read_text(encoding="utf-8")
+    automated = [p for p in catalogue.policies if p.check.automated]
+    default_run = [p for p in automated if not p.deployment]  # a scan of a project whose deployment is unknown
+    assert 0 < len(default_run) < len(automated) < len(catalogue.policies)  # the three counts differ: none can stand in for another
     assert f"<strong>{len(catalogue.policies)}</strong> records" in html
+    assert f"runs the <strong>{len(default_run)}</strong> automated rules" in html
+    assert f"the other {len(catalogue.policies) - len(automated)} are review checklists" in html
     assert "fastpolicy:counts" not in html and "fastpolicy:finding" not in html
-    assert "/rules/" in html and "finding" in html
+    shown = unescape(re.sub(r"<[^>]+>", "", html))  # the code blocks' text without the highlighter's spans
+    for snippet in ("pip install fastpolicy", "fastpolicy scan", "uses: fastpolicy/fastpolicy@", "id: fastpolicy", "--format sarif"):
+        assert snippet in shown, snippet
+    assert 'href="adopting/"' in html and 'href="integrations/"' in html
+    blocks = _sample_blocks(html)
+    assert sorted(blocks) == ["narrow:44", "wide:72"]
+    for key, lines in blocks.items():
+        columns = int(key.split(":")[1])
+        assert max(len(line) for line in lines) <= columns, (key, lines)  # printed at that width by the real reporter
+        text = " ".join(" ".join(lines).split())
+        assert text.startswith("app/main.py:5:1 HIGH SEC-010 CORS allows every origin"), text
+        assert "fastpolicy explain SEC-010" in text and "rules/SEC-010/" in text
+        assert text.endswith(f"1 finding (1 high) in 1 file scanned, {len(default_run)} rules."), text
+
+
+def test_readers_see_the_source_guide_not_the_seed(site: tuple[Catalogue, Path]) -> None:
+    """"seed" is the authors' word (the `seed:` key); every page a reader sees says "source guide", keeping ids like S2.10."""
+    _, out = site
+    said = []
+    for page in sorted(p for p in out.rglob("*.html") if p.relative_to(out).parts[0] != "reference"):  # authors' pages name the key
+        text = re.sub(r"<(pre|code|script|style)\b.*?</\1>", " ", page.read_text(encoding="utf-8"), flags=re.S)
+        text = unescape(re.sub(r"<[^>]+>", " ", text))
+        said += [f"{page.relative_to(out)}: {m.group(0)}" for m in re.finditer(r"\b(the\s+seed|seed\s+rules?|seed\s+S\d)\b", text, re.I)]
+    assert not said, "\n".join(said[:20])
+    sec = (out / "rules" / "SEC-010" / "index.html").read_text(encoding="utf-8")
+    assert 'id="source-guide-rule"' in sec and ">S2.10</code>" in sec
+
+
+@pytest.mark.parametrize(
+    ("written", "read"),
+    [
+        ("The seed is right that", "The source guide is right that"),
+        ("which is why the\n  seed's rule", "which is why the\n  source guide's rule"),
+        ("(seed S2.15, the same requirement)", "(guide rule S2.15, the same requirement)"),
+        ("Seed rules covered", "Guide rules covered"),
+        ("random.seed, Faker.seed, a fixed factory seed", "random.seed, Faker.seed, a fixed factory seed"),
+        ("a session used only to seed data", "a session used only to seed data"),
+        ("set the seed value once", "set the seed value once"),
+    ],
+)
+def test_record_prose_names_the_guide_in_plain_words(written: str, read: str) -> None:
+    from fastpolicy.site.text import reader_words
+
+    assert reader_words(written) == read
 
 
 def test_graph_and_coverage_pages_link_every_record_and_seed_rule(site: tuple[Catalogue, Path]) -> None:

@@ -86,13 +86,13 @@ def site_nav(catalogue: Catalogue, hand_written: Sequence[str]) -> list[Any]:
     used = [k for k in catalogue.sections if any(p.section == k for p in catalogue.policies)]
     reference = [{"Record schema": Pages.SCHEMA}, {"Command line": Pages.CLI}]
     reference += [path for path in sorted(hand_written) if path.startswith("reference/")]
+    guides = [p for p in sorted(hand_written) if p.endswith(".md") and p != "index.md" and not p.startswith("reference/")]
     nav: list[Any] = [
         {"Home": "index.md"},
+        *guides,  # what a user reads right after the home page: CI and editors, adopting
         {"Rules": [{"All rules": Pages.ALL_RULES}, *({plain_title(catalogue.sections[k].title): Pages.section(k)} for k in used)]},
     ]
-    nav += [{"Graph": Pages.GRAPH}, {"Coverage": Pages.COVERAGE}, {"Reference": reference}]
-    others = [p for p in sorted(hand_written) if p.endswith(".md") and p != "index.md" and not p.startswith("reference/")]
-    return nav + others
+    return nav + [{"Graph": Pages.GRAPH}, {"Coverage": Pages.COVERAGE}, {"Reference": reference}]
 
 
 def policy_problem_text(exc: PolicyError) -> str:

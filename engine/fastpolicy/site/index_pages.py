@@ -12,12 +12,15 @@ from ..catalogue.graph import build_graph
 from ..models import CHECK_KINDS, LEVELS, SEVERITIES, Policy
 from .html import OWASP_API_2023, OWASP_BASE, _div, _link_rule
 from .svg import _LEGEND, catalogue_svg
-from .text import Prose, _e, md_escape, plain_title
+from .text import GUIDE_TITLE, Prose, _e, md_escape, plain_title
 from .urls import Pages
 
 
 def _rules_table(records: Sequence[Policy], catalogue: Catalogue, pages: Pages, here: str, *, filterable: bool) -> str:
-    head = "<tr><th>id</th><th>title</th><th>section</th><th>level</th><th>severity</th><th>check</th><th>seed</th></tr>"
+    head = (
+        "<tr><th>id</th><th>title</th><th>section</th><th>level</th><th>severity</th><th>check</th>"
+        '<th title="the rule(s) of the source guide this record encodes">guide rule</th></tr>'
+    )
     rows = []
     for p in records:
         data = (
@@ -71,7 +74,7 @@ def section_page(key: str, catalogue: Catalogue, prose: Prose, pages: Pages) -> 
         if records
         else '<p class="fp-none">No records in this section yet.</p>'
     )
-    seed = f"Seed section {section.seed_section}. " if section.seed_section else ""
+    seed = f"Section {section.seed_section} of the source guide. " if section.seed_section else ""
     return (
         f"---\ntitle: {json.dumps(plain_title(section.title), ensure_ascii=False)}\n---\n\n# {md_escape(section.title)}\n\n"
         f"{_div(intro, 'fp-prose')}\n\n<p>{_e(seed)}Id prefix <code>{_e(section.prefix)}</code>; {len(records)} record"
@@ -113,9 +116,12 @@ def coverage_page(catalogue: Catalogue, prose: Prose, pages: Pages) -> str:
     totals = report.totals()
     out = [
         "---\ntitle: Coverage\n---\n\n# Coverage\n",
-        f"<p>{totals['covered']} of {totals['seed_rules']} seed rules are encoded by at least one record: {totals['automated']} automated, "
+        f"<p>The catalogue started from a source guide, <em>{_e(GUIDE_TITLE)}</em>, whose rules are numbered by section "
+        "(<code>S2.10</code> is the guide's rule 10 of section 2). Each record names the guide rules it encodes, and says where "
+        "the guide is dated, wrong or unsourced.</p>\n",
+        f"<p>{totals['covered']} of the guide's {totals['seed_rules']} rules are encoded by at least one record: {totals['automated']} automated, "
         f"{totals['manual_only']} by review only; {totals['uncovered']} not yet covered. The same data: <code>fastpolicy coverage --format json</code>.</p>\n",
-        "## Seed rules\n",
+        "## Rules of the source guide\n",
     ]
     for section_number in sorted({r.section for r in report.rules}):
         rules = [r for r in report.rules if r.section == section_number]
@@ -135,7 +141,7 @@ def coverage_page(catalogue: Catalogue, prose: Prose, pages: Pages) -> str:
             )
         out.append(f"### {section_number}. {md_escape(rules[0].section_title)}\n")
         out.append(
-            f"<table><thead><tr><th>seed</th><th>topic</th><th>rule</th><th>records</th></tr></thead><tbody>{''.join(rows)}</tbody></table>\n"
+            f"<table><thead><tr><th>guide rule</th><th>topic</th><th>rule</th><th>records</th></tr></thead><tbody>{''.join(rows)}</tbody></table>\n"
         )
     out.append("## OWASP API Security Top 10 (2023)\n")
     rows = []

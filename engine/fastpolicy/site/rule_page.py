@@ -22,7 +22,7 @@ SKELETON = (
     "Examples",
     "How it is checked",
     "Known limitations",
-    "Seed rule",
+    "Source guide rule",
     "References",
     "Related records",
     "How to suppress it",
@@ -71,7 +71,7 @@ def rule_page(policy: Policy, catalogue: Catalogue, prose: Prose, pages: Pages) 
     out.append("## Known limitations\n")
     out.append(_limitations_html(policy, prose) + "\n")
 
-    out.append("## Seed rule\n")
+    out.append("## Source guide rule\n")
     out.append(_seed_html(policy, catalogue, prose, pages, here) + "\n")
 
     out.append("## References\n")
@@ -189,7 +189,7 @@ def _limitations_html(policy: Policy, prose: Prose) -> str:
 
 def _seed_html(policy: Policy, catalogue: Catalogue, prose: Prose, pages: Pages, here: str) -> str:
     if not policy.seed:
-        parts = ["<p>Beyond the seed: this record adds a rule the seed document does not state.</p>"]
+        parts = ["<p>Beyond the source guide: this record adds a rule the guide does not state.</p>"]
     else:
         items = []
         for number in policy.seed:
@@ -202,11 +202,11 @@ def _seed_html(policy: Policy, catalogue: Catalogue, prose: Prose, pages: Pages,
     if policy.seed_verdict or policy.seed_note:
         verdict = policy.seed_verdict or "note"
         parts.append(
-            f'<div class="admonition fp-seed-{_e(verdict)}"><p class="admonition-title">Seed correction: {_e(verdict)}</p>\n'
+            f'<div class="admonition fp-seed-{_e(verdict)}"><p class="admonition-title">Checked against the guide: {_e(verdict)}</p>\n'
             f"{prose.block(policy.seed_note) if policy.seed_note else ''}</div>"
         )
     elif policy.seed:
-        parts.append('<p class="fp-none">The seed rule stands as written.</p>')
+        parts.append('<p class="fp-none">The guide\'s rule stands as written.</p>')
     return "\n".join(parts)
 
 

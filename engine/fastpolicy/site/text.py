@@ -36,6 +36,27 @@ class _NoRawHtml(Extension):
         md.treeprocessors.register(_SafeLinks(md), "fastpolicy_safe_links", 0)
 
 
+GUIDE = "the source guide"  # what the records call "the seed": the guide the catalogue started from, read by its rule numbers
+GUIDE_TITLE = "FastAPI Production-Ready Coding Rules (mid-2025)"
+
+# Record prose is written by authors, who say "the seed" (the `seed:` key); readers of the site get plain language.
+# Only the phrases that name the guide change: "the seed('s)", "seed rule(s)", "seed S2.10"; a random or data seed
+# ("random.seed", "seed data", "seeded") never matches.
+_READER_WORDS = (
+    (re.compile(r"\b([Tt]he\s+)seed's\b"), r"\1source guide's"),
+    (re.compile(r"\b([Tt]he\s+)seed\b(?!\s+(?:data|value|of\s+random)\b)"), r"\1source guide"),
+    (re.compile(r"\b([Ss])eed(\s+)rule(s?)\b"), lambda m: ("G" if m.group(1) == "S" else "g") + f"uide{m.group(2)}rule{m.group(3)}"),
+    (re.compile(r"\b([Ss])eed(\s+)(S\d+\.\d+)"), lambda m: ("G" if m.group(1) == "S" else "g") + f"uide rule{m.group(2)}{m.group(3)}"),
+)
+
+
+def reader_words(text: str) -> str:
+    """Record prose in the site's vocabulary: "the seed" becomes "the source guide", ids (S2.10) stay."""
+    for pattern, replacement in _READER_WORDS:
+        text = pattern.sub(replacement, text)
+    return text
+
+
 class Prose:
     """Render record Markdown to HTML that cannot carry markup of its own (raw HTML is shown as text)."""
 
@@ -44,7 +65,7 @@ class Prose:
 
     def block(self, text: str) -> str:
         self._md.reset()
-        return self._md.convert(text.strip())
+        return self._md.convert(reader_words(text.strip()))
 
     def inline(self, text: str) -> str:
         html = self.block(text)

@@ -1,4 +1,4 @@
-/* fastpolicy catalogue: filter the all-rules table and highlight graph edges. Vanilla JS, no dependencies. */
+/* fastpolicy catalogue: filter the all-rules table and the graph page, highlight graph edges. Vanilla JS, no dependencies. */
 (function () {
   "use strict";
 
@@ -42,8 +42,8 @@
 
   function setupGraph(svg) {
     var edges = Array.prototype.slice.call(svg.querySelectorAll(".fp-edge[data-source]"));
-    Array.prototype.slice.call(svg.querySelectorAll("[data-node]")).forEach(function (node) {
-      var id = node.getAttribute("data-node");
+    Array.prototype.slice.call(svg.querySelectorAll("[data-node], [data-ghost]")).forEach(function (node) {
+      var id = node.getAttribute("data-node") || node.getAttribute("data-ghost");
       node.addEventListener("mouseenter", function () {
         svg.classList.add("fp-dim");
         edges.forEach(function (e) {
@@ -57,9 +57,53 @@
     });
   }
 
+  /* The graph page: a section filter, a text filter over records, and one checkbox per relation type. */
+  function setupGraphView(view) {
+    var form = view.querySelector("form.fp-graph-filters");
+    if (!form) return;
+    var section = form.querySelector('[data-graph="section"]');
+    var text = form.querySelector('[data-graph="text"]');
+    var boxes = Array.prototype.slice.call(form.querySelectorAll("input[data-relation]"));
+    var clusters = Array.prototype.slice.call(view.querySelectorAll(".fp-cluster"));
+    var count = form.querySelector(".fp-count");
+    form.addEventListener("submit", function (event) { event.preventDefault(); });
+
+    function apply() {
+      boxes.forEach(function (b) { view.classList.toggle("fp-hide-" + b.getAttribute("data-relation"), !b.checked); });
+      var words = text.value.trim().toLowerCase().split(/\s+/).filter(Boolean);
+      var shown = 0;
+      clusters.forEach(function (cluster) {
+        var inSection = !section.value || cluster.getAttribute("data-section") === section.value;
+        var any = false;
+        Array.prototype.slice.call(cluster.querySelectorAll("[data-text]")).forEach(function (el) {
+          var t = el.getAttribute("data-text");
+          var ok = words.every(function (w) { return t.indexOf(w) !== -1; });
+          el.classList.toggle("fp-unmatched", !ok);
+          if (ok && inSection && el.hasAttribute("data-node")) shown += 1;
+          if (ok) any = true;
+        });
+        Array.prototype.slice.call(cluster.querySelectorAll(".fp-graph-box")).forEach(function (box) {
+          box.hidden = words.length > 0 && !box.querySelector("[data-text]:not(.fp-unmatched)");
+        });
+        cluster.hidden = !inSection || !any;
+      });
+      if (count) count.textContent = shown + " of " + count.getAttribute("data-total") + " records";
+    }
+
+    [section, text].concat(boxes).forEach(function (c) {
+      c.addEventListener("input", apply);
+      c.addEventListener("change", apply);
+    });
+    var params = new URLSearchParams(window.location.search);
+    if (params.get("section")) section.value = params.get("section");
+    if (params.get("q")) text.value = params.get("q");
+    apply();
+  }
+
   function init() {
     Array.prototype.slice.call(document.querySelectorAll("form.fp-filters")).forEach(setupFilters);
-    Array.prototype.slice.call(document.querySelectorAll("svg.fp-catalogue-graph")).forEach(setupGraph);
+    Array.prototype.slice.call(document.querySelectorAll("svg.fp-cluster-graph")).forEach(setupGraph);
+    Array.prototype.slice.call(document.querySelectorAll(".fp-graph-view")).forEach(setupGraphView);
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);

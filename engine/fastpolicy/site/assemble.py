@@ -12,8 +12,9 @@ from typing import Any
 from ..catalogue.catalogue import Catalogue
 from ..catalogue.loader import load_catalogue
 from ..errors import PolicyError
+from .graph_page import graph_page
 from .home import counts_html, sample_finding
-from .index_pages import all_rules_page, coverage_page, graph_page, section_page
+from .index_pages import all_rules_page, coverage_page, section_page
 from .reference import cli_page, schema_page
 from .rule_page import rule_page
 from .text import Prose, plain_title

@@ -1,17 +1,14 @@
-"""Index pages: all rules, one page per section, the graph page and the coverage page."""
+"""Index pages: all rules, one page per section and the coverage page (the graph page is graph_page.py)."""
 
 from __future__ import annotations
 
 import json
-from collections import Counter
 from collections.abc import Iterable, Sequence
 
 from ..catalogue.catalogue import Catalogue
 from ..catalogue.coverage import seed_coverage
-from ..catalogue.graph import build_graph
 from ..models import CHECK_KINDS, LEVELS, SEVERITIES, Policy
 from .html import OWASP_API_2023, OWASP_BASE, _div, _link_rule
-from .svg import _LEGEND, catalogue_svg
 from .text import GUIDE_TITLE, Prose, _e, md_escape, plain_title
 from .urls import Pages
 
@@ -79,33 +76,6 @@ def section_page(key: str, catalogue: Catalogue, prose: Prose, pages: Pages) -> 
         f"---\ntitle: {json.dumps(plain_title(section.title), ensure_ascii=False)}\n---\n\n# {md_escape(section.title)}\n\n"
         f"{_div(intro, 'fp-prose')}\n\n<p>{_e(seed)}Id prefix <code>{_e(section.prefix)}</code>; {len(records)} record"
         f"{'s' if len(records) != 1 else ''}.</p>\n\n{body}\n"
-    )
-
-
-def graph_page(catalogue: Catalogue, prose: Prose, pages: Pages) -> str:
-    here = Pages.GRAPH
-    graph = build_graph(catalogue)
-    by_id = catalogue.by_id()
-    declared = sorted({(u, v, d["type"], d["note"]) for u, v, d in graph.edges(data=True) if d.get("declared")})
-    conflicts = [e for e in declared if e[2] == "conflicts"]
-    rows = "".join(
-        f"<tr><td>{_link_rule(pages, here, by_id[u])}</td><td>{_link_rule(pages, here, by_id[v])}</td><td>{prose.inline(note)}</td></tr>"
-        for u, v, _, note in conflicts
-    )
-    conflict_html = (
-        f"<table><thead><tr><th>record</th><th>conflicts with</th><th>when each applies</th></tr></thead><tbody>{rows}</tbody></table>"
-        if conflicts
-        else '<p class="fp-none">No conflicts declared.</p>'
-    )
-    counts = Counter(t for _, _, t, _ in declared)
-    summary = ", ".join(f"{counts[t]} {t}" for t in ("requires", "refines", "related", "conflicts"))
-    return (
-        "---\ntitle: Relation graph\nhide: [navigation, toc]\n---\n\n# Relation graph\n\n"
-        f"<p>{len(catalogue.policies)} records and {len(declared)} declared relations ({_e(summary)}), one column per section. "
-        "Every node links to its record; hover a node to follow its edges. The same graph is available from the command line: "
-        "<code>fastpolicy graph --format mermaid|dot|json</code>.</p>\n\n"
-        f'{_LEGEND}\n\n<div class="fp-graph-box fp-graph-scroll">{catalogue_svg(catalogue, pages, here)}</div>\n\n'
-        f"## Conflicts\n\n{conflict_html}\n"
     )
 
 

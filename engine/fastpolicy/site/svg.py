@@ -1,9 +1,8 @@
-"""SVG drawings: a record's neighbourhood and the whole catalogue graph, with their legend."""
+"""SVG drawings: a record's neighbourhood, with its legend (the graph page draws its clusters in graph_page.py)."""
 
 from __future__ import annotations
 
 from ..catalogue.catalogue import Catalogue
-from ..catalogue.graph import build_graph
 from ..models import Policy
 from .html import _RELATION_LABEL
 from .text import _e
@@ -80,69 +79,6 @@ def neighbourhood_svg(policy: Policy, catalogue: Catalogue, pages: Pages, here: 
         out.append(edge(box_w, y + box_h / 2, cx, cy + box_h / 2, kind, _RELATION_LABEL[kind][0]))
         out.append(node(0, y, pid))
     out.append(node(cx, cy, policy.id, current=True))
-    out.append("</svg>")
-    return "".join(out)
-
-
-def catalogue_svg(catalogue: Catalogue, pages: Pages, here: str) -> str:
-    """The whole relation graph: one column per section, edges as curves, conflicts in red; every node is a link."""
-    graph = build_graph(catalogue)
-    sections = [key for key in catalogue.sections if any(p.section == key for p in catalogue.policies)]
-    box_w, box_h, gap, col_gap, head, per_tier = 200, 34, 8, 80, 34, 4
-    position: dict[str, tuple[float, float]] = {}
-    columns: dict[str, list[Policy]] = {key: [p for p in catalogue.policies if p.section == key] for key in sections}
-    tiers = [sections[i : i + per_tier] for i in range(0, len(sections), per_tier)]
-    heading: dict[str, tuple[float, float]] = {}
-    top = 0.0
-    for tier in tiers:
-        for c, key in enumerate(tier):
-            x = 20 + c * (box_w + col_gap)
-            heading[key] = (x, top + 24)
-            for r, policy in enumerate(columns[key]):
-                position[policy.id] = (x, top + head + r * (box_h + gap))
-        top += head + max(len(columns[k]) for k in tier) * (box_h + gap) + 30
-    width = 40 + min(len(sections), per_tier) * (box_w + col_gap)
-    height = int(top)
-    conflicted = {n for u, v, k in graph.edges(keys=True) if k == "conflicts" for n in (u, v)}
-    out = [
-        f'<svg class="fp-graph fp-catalogue-graph" role="img" aria-label="Relation graph of the catalogue" viewBox="0 0 {width} {height}" width="{width}" height="{height}" xmlns="http://www.w3.org/2000/svg">',
-        _svg_defs(),
-    ]
-    for key, (x, y) in heading.items():
-        link = _e(pages.href(here, Pages.section(key)))
-        out.append(
-            f'<a href="{link}" class="fp-col-head"><text x="{x:.0f}" y="{y:.0f}">{_e(_short(catalogue.sections[key].title, 30))}</text></a>'
-        )
-    edges = sorted({(u, v, d["type"]) for u, v, d in graph.edges(data=True) if d.get("declared")})
-    for u, v, kind in edges:
-        (x1, y1), (x2, y2) = position[u], position[v]
-        y1c, y2c = y1 + box_h / 2, y2 + box_h / 2
-        if x2 > x1:
-            sx, tx = x1 + box_w, x2
-            path = f"M{sx:.0f},{y1c:.0f} C{sx + 60:.0f},{y1c:.0f} {tx - 60:.0f},{y2c:.0f} {tx:.0f},{y2c:.0f}"
-        elif x2 < x1:
-            sx, tx = x1, x2 + box_w
-            path = f"M{sx:.0f},{y1c:.0f} C{sx - 60:.0f},{y1c:.0f} {tx + 60:.0f},{y2c:.0f} {tx:.0f},{y2c:.0f}"
-        else:
-            sx = x1 + box_w
-            bulge = 30 + min(abs(y2c - y1c) / 6, col_gap - 35)
-            path = f"M{sx:.0f},{y1c:.0f} C{sx + bulge:.0f},{y1c:.0f} {sx + bulge:.0f},{y2c:.0f} {sx:.0f},{y2c:.0f}"
-        arrow = ' marker-end="url(#fp-arrow)"' if kind != "related" else ""
-        both = ' marker-start="url(#fp-arrow)"' if kind == "conflicts" else ""
-        out.append(
-            f'<path class="fp-edge {_EDGE_CLASS[kind]}" data-source="{_e(u)}" data-target="{_e(v)}" d="{path}"{arrow}{both}><title>{_e(u)} {_e(_RELATION_LABEL[kind][0])} {_e(v)}</title></path>'
-        )
-    by_id = catalogue.by_id()
-    for pid, (x, y) in sorted(position.items()):
-        policy = by_id[pid]
-        cls = f"fp-node fp-sev-{_e(policy.severity)}" + (" fp-conflicted" if pid in conflicted else "")
-        out.append(
-            f'<a href="{_e(pages.href(here, Pages.rule(pid)))}" class="{cls}" data-node="{_e(pid)}">'
-            f'<rect x="{x:.0f}" y="{y:.0f}" width="{box_w}" height="{box_h}" rx="6"/>'
-            f'<text x="{x + 7:.0f}" y="{y + 14:.0f}" class="fp-node-id">{_e(pid)}</text>'
-            f'<text x="{x + 7:.0f}" y="{y + 28:.0f}" class="fp-node-title">{_e(_short(policy.title, 30))}</text>'
-            f"<title>{_e(pid)}: {_e(policy.title)}</title></a>"
-        )
     out.append("</svg>")
     return "".join(out)
 

@@ -9,7 +9,7 @@ import subprocess
 import sys
 import tempfile
 from functools import cache, lru_cache
-from html import unescape
+from html import escape, unescape
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -211,11 +211,35 @@ def test_record_prose_names_the_guide_in_plain_words(written: str, read: str) ->
 def test_graph_and_coverage_pages_link_every_record_and_seed_rule(site: tuple[Catalogue, Path]) -> None:
     catalogue, out = site
     graph = (out / "graph" / "index.html").read_text(encoding="utf-8")
-    assert graph.count('class="fp-node') >= len(catalogue.policies)
+    nodes = re.findall(r'data-node="([^"]+)"', graph)
+    assert sorted(nodes) == sorted(p.id for p in catalogue.policies)  # each record once, in its own section's cluster
     coverage = (out / "coverage" / "index.html").read_text(encoding="utf-8")
     for number in catalogue.seed:
         assert f'id="{number.lower().replace(".", "-")}"' in coverage
     assert "API1:2023" in coverage and "API10:2023" in coverage
+
+
+def test_graph_page_draws_what_teaches_and_keeps_related_on_demand(site: tuple[Catalogue, Path]) -> None:
+    from fastpolicy.catalogue.graph import build_graph
+
+    catalogue, out = site
+    graph = (out / "graph" / "index.html").read_text(encoding="utf-8")
+    declared = {(u, v, d["type"]) for u, v, d in build_graph(catalogue).edges(data=True) if d.get("declared")}
+    structural = {e for e in declared if e[2] != "related"}
+    drawn = set(re.findall(r'data-kind="(\w+)" data-source="([^"]+)" data-target="([^"]+)"', graph))
+    assert {(u, v, k) for k, u, v in drawn if k != "related"} == structural  # every requires/refines/conflicts edge is drawn
+    assert {(u, v, k) for k, u, v in drawn} <= declared
+    assert 'class="fp-graph-view fp-hide-related"' in graph  # related: hidden until asked for
+    assert graph.index('id="conflicts"') < graph.index('id="by-section"')  # conflicts come first
+    for u, v, _ in (e for e in declared if e[2] == "conflicts"):
+        assert f"rules/{u}/" in graph.split('id="by-section"')[0] and f"rules/{v}/" in graph.split('id="by-section"')[0]
+    for policy in catalogue.policies:  # full titles: wrapped in the drawing, whole in its tooltip or card
+        assert f"{policy.id}: {escape(policy.title)}</title>" in graph or f"</code> {escape(policy.title)}</a>" in graph, policy.id
+    by_id = catalogue.by_id()
+    for key in {p.section for p in catalogue.policies}:
+        cluster = graph.split(f'<section class="fp-cluster" data-section="{key}">', 1)[1].split("</section>", 1)[0]
+        own = re.findall(r'data-node="([^"]+)"', cluster)
+        assert own and all(by_id[n].section == key for n in own), key
 
 
 def test_reference_pages_are_generated_from_the_schema_and_the_cli(site: tuple[Catalogue, Path]) -> None:

@@ -28,7 +28,7 @@ MEANING = {
     "requires": "needs the other rule in place first",
     "refines": "is a narrower, more specific case of the other",
     "conflicts": "cannot hold together with the other: the note says which applies when",
-    "related": "see also: same topic, no dependency",
+    "related": "is worth reading with the other (see also: same topic, no dependency)",
 }
 BOX_W, LINE_H, TITLE_CHARS, MAX_LINES = 236, 13, 32, 3
 BOX_H = 22 + MAX_LINES * LINE_H + 4

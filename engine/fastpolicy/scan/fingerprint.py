@@ -10,7 +10,7 @@ import hashlib
 import re
 from collections.abc import Sequence
 
-from .suppression import source_lines
+from .source import source_lines
 
 VERSION = "fastpolicy/v1"  # the SARIF partialFingerprints key; bump when the recipe changes
 _SCOPE = re.compile(r"^(\s*)(?:async\s+def|def|class)\s+([A-Za-z_][A-Za-z0-9_]*)")

@@ -25,7 +25,7 @@ from functools import lru_cache
 
 from ..models import Finding, RuleInfo, severity_rank
 from .comments import Comment, clear_comment_cache, comments, statement_lines
-from .fingerprint import fingerprint_at
+from .fingerprint import clear_scope_cache, fingerprint_at
 from .source import clear_source_cache as _clear_text, source_line
 
 UNKNOWN, UNUSED, EXPIRED, MALFORMED = "FPY-100", "FPY-101", "FPY-102", "FPY-103"
@@ -129,6 +129,7 @@ def clear_source_cache() -> None:
     """Forget every file read: call once per scan."""
     _clear_text()
     clear_comment_cache()
+    clear_scope_cache()
     suppressions.cache_clear()
 
 

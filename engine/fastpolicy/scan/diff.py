@@ -23,9 +23,8 @@ def _git(args: Sequence[str], cwd: str) -> subprocess.CompletedProcess[bytes]:
     git = shutil.which("git")
     if git is None:
         raise UsageError("--diff needs git, which is not on PATH")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_") or k in ("GIT_CONFIG_NOSYSTEM",)}
     try:
-        return subprocess.run([git, *args], cwd=cwd, env=env, capture_output=True, timeout=_TIMEOUT, check=False)
+        return subprocess.run([git, *args], cwd=cwd, capture_output=True, timeout=_TIMEOUT, check=False)
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise UsageError(f"--diff: git {args[0]} failed: {exc}") from exc
 

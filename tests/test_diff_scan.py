@@ -29,11 +29,16 @@ def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for name in ("old.py", "moved.py", "edited.py"):
         (root / "app" / name).write_text(HEADER + CORS + "\n")
     (root / "app" / "routes.py").write_text("from fastapi import APIRouter\n\nrouter = APIRouter()\n")
+    # unchanged below: the served application that mounts the router under an unversioned prefix
+    (root / "app" / "api.py").write_text("import uvicorn\nfrom fastapi import FastAPI\n\nfrom .routes import router\n\napp = FastAPI()\n"
+                                         'app.include_router(router, prefix="/api")\n\nif __name__ == "__main__":\n    uvicorn.run(app)\n')
     _git(root, "add", "-A")
     _git(root, "commit", "-q", "-m", "base")
     _git(root, "switch", "-q", "-c", "feature")
     _git(root, "mv", "app/moved.py", "app/renamed.py")
     (root / "app" / "edited.py").write_text(HEADER + "\n" + CORS + "\n")
+    with (root / "app" / "routes.py").open("a") as routes:
+        routes.write('\n\n@router.get("/items")\nasync def items() -> list[str]:\n    return []\n')
     _git(root, "commit", "-q", "-am", "feature work")
     (root / "app" / "untracked.py").write_text(HEADER + CORS + "\n")
     (root / ".gitignore").write_text("ignored.py\n")
@@ -43,7 +48,7 @@ def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def diffed(repo: Path) -> tuple[int, dict, str]:
-    result = run_cli("scan", "--format", "json", "--no-cache", "--select", "SEC-010", "--select", "OPS-004", "--diff", "main", ".", cwd=repo)
+    result = run_cli("scan", "--format", "json", "--no-cache", "--select", "SEC-010", "--select", "OPS-004", "--select", "API-010", "--diff", "main", ".", cwd=repo)
     text = run_cli("scan", "--no-cache", "--select", "SEC-010", "--select", "OPS-004", "--diff", "main", ".", cwd=repo)
     return result.returncode, json.loads(result.stdout), text.stdout
 
@@ -52,17 +57,24 @@ def test_only_changed_renamed_and_untracked_files_are_reported(diffed: tuple[int
     code, data, _ = diffed
     assert code == 1
     # old.py was not changed, ignored.py is git-ignored; `.gitignore` itself is no Python file
-    assert sorted(Path(f["path"]).name for f in data["findings"]) == ["edited.py", "renamed.py", "untracked.py"]
+    assert sorted(Path(f["path"]).name for f in data["findings"] if f["rule_id"] == "SEC-010") == ["edited.py", "renamed.py", "untracked.py"]
     assert data["summary"]["diff"]["ref"] == "main"
-    assert data["summary"]["diff"]["files_checked"] == 3
-    assert data["summary"]["files_scanned"] == 3
+    assert data["summary"]["diff"]["files_checked"] == 4
+    assert data["summary"]["files_scanned"] == 4
+
+
+def test_the_project_model_still_reads_unchanged_files(diffed: tuple[int, dict, str]) -> None:
+    # the changed router is judged with the prefix set in the unchanged api.py: "/api/items" has no version
+    _, data, _ = diffed
+    [unversioned] = [f for f in data["findings"] if f["rule_id"] == "API-010"]
+    assert Path(unversioned["path"]).name == "routes.py"
 
 
 def test_project_wide_rules_are_named_as_not_run(diffed: tuple[int, dict, str]) -> None:
     _, data, text = diffed
     assert data["summary"]["diff"]["rules_skipped"] == ["OPS-004"]  # "no liveness endpoint anywhere" needs every file
     assert not any(f["rule_id"] == "OPS-004" for f in data["findings"])
-    assert "Diff scan since main: 3 changed files checked; project-wide rules not run" in text and "OPS-004" in text
+    assert "Diff scan since main: 4 changed files checked; project-wide rules not run" in text and "OPS-004" in text
 
 
 def test_a_full_scan_of_the_same_tree_sees_more(repo: Path, diffed: tuple[int, dict, str]) -> None:

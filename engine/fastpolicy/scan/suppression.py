@@ -26,7 +26,7 @@ from functools import lru_cache
 from ..models import Finding, RuleInfo, severity_rank
 from .comments import Comment, clear_comment_cache, comments, statement_lines
 from .fingerprint import clear_scope_cache, fingerprint_at
-from .source import clear_source_cache as _clear_text, source_line
+from .source import clear_source_cache as _clear_text, source_line, source_text
 
 UNKNOWN, UNUSED, EXPIRED, MALFORMED = "FPY-100", "FPY-101", "FPY-102", "FPY-103"
 SUPPRESSIONS_URL = "adopting/#suppressions"
@@ -121,7 +121,9 @@ def parse(path: str, comment: Comment) -> Suppression | None:
 
 @lru_cache(maxsize=256)
 def suppressions(path: str) -> tuple[Suppression, ...]:
-    """Every `fastpolicy:` comment of the file, in order."""
+    """Every `fastpolicy:` comment of the file, in order (a file that never says "fastpolicy" is not tokenized)."""
+    if "fastpolicy" not in source_text(path).lower():
+        return ()
     return tuple(s for s in (parse(path, c) for c in comments(path) if "fastpolicy" in c.text.lower()) if s is not None)
 
 

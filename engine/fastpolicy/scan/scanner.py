@@ -15,13 +15,13 @@ from ..errors import ScanFailed, UnknownName, UsageError
 from ..models import SEVERITIES, Finding, Policy, RuleInfo, ScanError, ScanResult
 from ..project import ProjectModel, build_model
 from ..project.builder import MODEL_GLOBS
+from .baseline import compare, load, write
 from .cache import ResultCache, config_key, merge, semgrep_identity
 from .compiler import compile_config
 from .decide import not_applicable
+from .diff import changed_files, in_diff
 from .findings import DocsLinks, findings_from_run, model_findings, raise_rule_errors
 from .semgrep import DEFAULT_JOBS, DEFAULT_TIMEOUT_THRESHOLD, SemgrepRun, find_executable, run_semgrep
-from .baseline import compare, load, write
-from .diff import changed_files, in_diff
 from .suppression import META_RULES, apply_suppressions, clear_source_cache, filter_findings, meta_rule, meta_rule_info
 from .targets import MAX_FILE_BYTES, collect, name_globs, resolve_root, wanted
 
@@ -77,11 +77,11 @@ def scan(catalogue: Catalogue, roots: Sequence[str], options: ScanOptions, progr
         return ScanResult(findings=(), errors=targets.errors, files_scanned=0, rules_run=len(selected), suppressed=0, below_threshold=0)
     if not targets.files:
         raise ScanFailed(f"no file to check under {', '.join(roots)}: fastpolicy reads Python, Dockerfiles, YAML manifests and config files")
+    changed = changed_files(roots, options.diff) if options.diff else None  # before the model: a bad ref fails fast
     say(f"reading the project model of {len(targets.files)} files")
     model = build_model(targets.files, roots=roots, deployment=options.deployment or None)
     skipped = sorted(p.id for p in selected if not_applicable(p, model))
     policies = [p for p in selected if p.id not in skipped]
-    changed = changed_files(roots, options.diff) if options.diff else None
     checked = list(targets.files) if changed is None else [f for f in targets.files if in_diff(f, changed)]
     # a diff scan sees only the changed files: "the project has no X anywhere" cannot be decided from them
     diff_skipped = sorted(p.id for p in policies if p.check.kind == "project") if changed is not None else []

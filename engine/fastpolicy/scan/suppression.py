@@ -26,7 +26,8 @@ from functools import lru_cache
 from ..models import Finding, RuleInfo, severity_rank
 from .comments import Comment, clear_comment_cache, comments, statement_lines
 from .fingerprint import clear_scope_cache, fingerprint_at
-from .source import clear_source_cache as _clear_text, source_line, source_text
+from .source import clear_source_cache as _clear_text
+from .source import source_line, source_text
 
 UNKNOWN, UNUSED, EXPIRED, MALFORMED = "FPY-100", "FPY-101", "FPY-102", "FPY-103"
 SUPPRESSIONS_URL = "adopting/#suppressions"

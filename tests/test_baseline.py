@@ -131,3 +131,17 @@ def test_a_missing_baseline_says_how_to_write_one(tmp_path: Path) -> None:
     (tmp_path / "app.py").write_text("x = 1\n")
     result = run_cli("scan", "--baseline", "nope.json", ".", cwd=tmp_path)
     assert result.returncode == 2 and "--write-baseline nope.json" in result.stderr
+
+
+def test_the_fingerprint_scope_survives_a_string_at_column_0_and_reindenting(tmp_path: Path) -> None:
+    from fastpolicy.scan.fingerprint import fingerprint_at
+    from fastpolicy.scan.suppression import clear_source_cache
+
+    plain, edited = tmp_path / "a.py", tmp_path / "b.py"
+    plain.write_text(f"def setup():\n    {CORS}\n")
+    # the same function, re-indented, with a multi-line string whose second line sits at column 0 above the finding
+    edited.write_text(f'import os\n\n\ndef setup():\n  note = """\nat column 0\n"""\n  {CORS}\n')
+    clear_source_cache()
+    assert fingerprint_at("SEC-010", str(plain), 2) == fingerprint_at("SEC-010", str(edited), 8)
+    (tmp_path / "c.py").write_text(f"def other():\n    {CORS}\n")
+    assert fingerprint_at("SEC-010", str(tmp_path / "c.py"), 2) != fingerprint_at("SEC-010", str(plain), 2)

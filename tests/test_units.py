@@ -10,7 +10,6 @@ import pytest
 from fastpolicy.catalogue.markers import parse_markers, strip_markers
 from fastpolicy.errors import ToolError
 from fastpolicy.scan.semgrep import parse_output
-from fastpolicy.scan.suppression import suppressed_ids
 from fastpolicy.scan.targets import collect
 
 
@@ -64,11 +63,3 @@ def test_oversized_files_are_reported_not_skipped_silently(tmp_path: Path) -> No
     found = collect([str(tmp_path)], ("*.py",), max_bytes=100)
     assert found.files == ()
     assert [e.kind for e in found.errors] == ["too-large"]
-
-
-def test_suppression_names_ids_on_the_line_or_above(tmp_path: Path) -> None:
-    path = tmp_path / "m.py"
-    path.write_text("# fastpolicy: ignore[SEC-010, SEC-002]\ncall()\nother()  # fastpolicy: ignore[API-003]\nplain()  # nosemgrep\n")
-    assert suppressed_ids(str(path), 2) == {"SEC-010", "SEC-002"}
-    assert suppressed_ids(str(path), 3) == {"API-003"}
-    assert suppressed_ids(str(path), 4) == set()

@@ -178,6 +178,20 @@ class RuleInfo:
 
 
 @dataclass(frozen=True)
+class BaselineEntry:
+    """One fingerprint of a baseline file (scan/baseline.py): `count` findings of `rule_id` with this content in `path`."""
+
+    rule_id: str
+    path: str  # relative to the project root, forward slashes
+    fingerprint: str
+    count: int
+    code: str = ""  # the offending line, for the reader of the file
+
+    def sort_key(self) -> tuple[str, str, str, str]:
+        return (self.path, self.rule_id, self.code, self.fingerprint)
+
+
+@dataclass(frozen=True)
 class ScanResult:
     findings: tuple[Finding, ...]
     errors: tuple[ScanError, ...]
@@ -190,6 +204,12 @@ class ScanResult:
     deployment_evidence: tuple[str, ...] = ()
     rules: tuple[RuleInfo, ...] = ()  # the rules that ran, by id
     root: str = ""  # absolute project root (SARIF's %SRCROOT%): the repository holding the scanned paths, else their folder
+    baseline: str = ""  # the baseline file findings were compared with ('' = none)
+    baselined: int = 0  # findings in the baseline, not reported
+    fixed: tuple[BaselineEntry, ...] = ()  # baseline entries no longer found (count = how many disappeared)
+    diff_ref: str = ""  # a diff scan: the git ref changes are counted from
+    diff_files: int = 0  # the changed files a diff scan checked
+    diff_skipped_rules: tuple[str, ...] = ()  # project-wide rules a diff scan cannot decide
 
     @property
     def complete(self) -> bool:

@@ -73,9 +73,13 @@ def list_records(section: SectionOption = None, format: Annotated[ListFormat, ty
 def show(record: RecordArgument, policies: PoliciesOption = None) -> int:
     """Show one record in full: the rule, why, how it is checked, examples, references."""
     from ..report.browse import RecordView
+    from ..scan.suppression import SYNTAX, meta_rule
 
     catalogue = _catalogue(policies)
     policy = catalogue.get(record)
+    if policy is None and (rule := meta_rule(record)) is not None:
+        _out().print(f"{rule.id} {rule.name}: {rule.title}\n\n{rule.statement}\n\nFix: {rule.fix}\n\nSyntax: {SYNTAX}", markup=False)
+        return EXIT_OK
     if policy is None:
         raise UsageError(f"There is no record named '{record}'; `fastpolicy list` shows them all.")
     _emit("show", "panel", RecordView(policy, catalogue))

@@ -44,6 +44,9 @@ def scan(
     cache_dir: Annotated[Optional[Path], typer.Option("--cache-dir", help="Where the result cache lives.", show_default=".fastpolicy_cache")] = None,
     jobs: Annotated[int, typer.Option("--jobs", "-j", envvar="FASTPOLICY_JOBS", help="semgrep worker processes (1 measured fastest on a shared 2-core machine).", min=1)] = 1,
     timeout_threshold: Annotated[int, typer.Option("--timeout-threshold", help="After this many rule timeouts (30 s each) on one file, skip the file and report it as not checked.", min=1)] = 3,
+    baseline: Annotated[Optional[Path], typer.Option("--baseline", help="Report only findings not in this baseline file; list the ones fixed since.", show_default=False)] = None,
+    write_baseline: Annotated[Optional[Path], typer.Option("--write-baseline", help="Write today's findings to this baseline file (then they count as baselined).", show_default=False)] = None,
+    diff: Annotated[Optional[str], typer.Option("--diff", help="Check only the files changed since this git ref (e.g. origin/main), plus untracked files.", show_default=False)] = None,
 ) -> int:
     """Scan a project with one semgrep run. Exit 0 clean, 1 findings, 2 usage or policy error, 3 scan failed or incomplete."""
     from ..report.progress import progress_reporter
@@ -55,6 +58,7 @@ def scan(
         select=tuple(select or ()), ignore=tuple(ignore or ()), severity=severity.value, deployment=deployment.value if deployment else "",
         exclude=tuple(exclude or ()), max_file_bytes=max_file_size, docs_url=docs_url or DEFAULT_DOCS_URL, org_docs_url=org_docs_url or "",
         cache_dir=None if no_cache else (cache_dir or Path(CACHE_DIR)), jobs=jobs, timeout_threshold=timeout_threshold,
+        baseline=baseline, write_baseline=write_baseline, diff=diff or "",
     )
     with _flag("--select/--ignore", " (see `fastpolicy list`)"), progress_reporter(_err(), enabled=not quiet) as progress:
         result = run_scan(_catalogue(policies), paths or ["."], options, progress=progress)

@@ -110,7 +110,7 @@ def record_panel(policy: Policy, catalogue: Catalogue) -> Group:
             target = by_id.get(r.target)
             parts.append(Text(f"  {r.type} {r.target} {target.title if target else ''}: {r.note}"))
     parts += [Text(""), Text("References", style="underline"), *_references(policy)]
-    parts += [Text(""), Text(f"Suppress one finding: # fastpolicy: ignore[{policy.id}]", style="dim"), Text(f"Source: {policy.path}", style="dim")]
+    parts += [Text(""), Text(f"Suppress one finding: # fastpolicy: ignore[{policy.id}]: why (until=YYYY-MM-DD optional)", style="dim"), Text(f"Source: {policy.path}", style="dim")]
     # no box: text wraps at the terminal width and a URL is never cut (a terminal keeps it clickable)
     heading = Text.from_markup(f"[bold]{policy.id}[/] {escape(policy.title)}")
     wrapped = [Hanging(p, hang=4 if p.plain.startswith("  ") else 0) if isinstance(p, Text) and p.plain and not p.no_wrap else p

@@ -39,7 +39,9 @@ def render_github(result: ScanResult) -> str:
                              file=project_path(e.path, result.root) if e.path else "", line=e.line, title="fastpolicy could not check this"))
     total = len(result.findings)
     lines.append(f"fastpolicy: {total} finding{'s' if total != 1 else ''} in {result.files_scanned} file{'s' if result.files_scanned != 1 else ''}, "
-                 f"{result.rules_run} rule{'s' if result.rules_run != 1 else ''}" + ("" if result.complete else "; the scan is INCOMPLETE"))
+                 f"{result.rules_run} rule{'s' if result.rules_run != 1 else ''}"
+                 + (f"; {result.baselined} in the baseline, {sum(e.count for e in result.fixed)} fixed since" if result.baseline else "")
+                 + ("" if result.complete else "; the scan is INCOMPLETE"))
     return "\n".join(lines) + "\n"
 
 

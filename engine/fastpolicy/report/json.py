@@ -24,6 +24,10 @@ def summary(result: ScanResult) -> dict[str, Any]:
         "rules_run": result.rules_run,
         "rules_skipped": list(result.skipped_rules),
         "suppressed": result.suppressed,
+        "baselined": result.baselined,
+        "baseline": {"file": result.baseline, "baselined": result.baselined,
+                     "fixed": [{"rule_id": e.rule_id, "path": e.path, "fingerprint": e.fingerprint, "count": e.count, "code": e.code} for e in result.fixed]},
+        "diff": {"ref": result.diff_ref, "files_checked": result.diff_files, "rules_skipped": list(result.diff_skipped_rules)},
     }
 
 

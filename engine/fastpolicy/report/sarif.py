@@ -79,7 +79,7 @@ def _location(path: str, root: str) -> dict[str, Any]:
     return {"uri": artifact_uri(path, root), "uriBaseId": SRCROOT} if root else {"uri": artifact_uri(path, root)}
 
 
-def _result(f: Finding, index: dict[str, int], root: str) -> dict[str, Any]:
+def _result(f: Finding, index: dict[str, int], root: str, baseline: bool = False) -> dict[str, Any]:
     region: dict[str, Any] = {"startLine": f.line, "startColumn": max(f.column, 1), "endLine": max(f.end_line, f.line)}
     if f.end_column and (f.end_line > f.line or f.end_column >= f.column):
         region["endColumn"] = f.end_column
@@ -95,6 +95,8 @@ def _result(f: Finding, index: dict[str, int], root: str) -> dict[str, Any]:
         item["ruleIndex"] = index[f.rule_id]
     if f.fingerprint:
         item["partialFingerprints"] = {FINGERPRINT_KEY: f.fingerprint}
+    if baseline:  # compared with a baseline: what is reported is what it does not hold (SARIF §3.27.24)
+        item["baselineState"] = "new"
     return item
 
 
@@ -121,8 +123,11 @@ def render_sarif(result: ScanResult) -> str:
                 for e in result.errors
             ],
         }],
-        "results": [_result(f, index, root) for f in result.findings],
+        "results": [_result(f, index, root, bool(result.baseline)) for f in result.findings],
     }
+    if result.baseline:
+        run["properties"] = {"baselined": result.baselined, "fixedSinceBaseline": [
+            {"ruleId": e.rule_id, "uri": e.path, "fingerprint": e.fingerprint, "count": e.count} for e in result.fixed]}
     if root:
         run["originalUriBaseIds"] = {SRCROOT: {"uri": Path(root).as_uri() + "/", "description": {"text": "The scanned project root."}}}
     sarif = {"$schema": "https://json.schemastore.org/sarif-2.1.0.json", "version": "2.1.0", "runs": [run]}

@@ -46,6 +46,8 @@ def render_text(result: ScanResult) -> list[RenderableType]:
     extras = []
     if result.suppressed:
         extras.append(f"{result.suppressed} suppressed")
+    if result.baselined:
+        extras.append(f"{result.baselined} in the baseline")
     if result.below_threshold:
         extras.append(f"{result.below_threshold} below the severity threshold")
     if result.skipped_rules:
@@ -53,6 +55,16 @@ def render_text(result: ScanResult) -> list[RenderableType]:
     if extras:
         line += "; " + ", ".join(extras)
     out.append(Hanging(escape(line + "."), hang=2))
+    if result.fixed:
+        count = sum(e.count for e in result.fixed)
+        out.append(Hanging(f"Fixed since the baseline ({_plural(count, 'finding')}; rewrite it with --write-baseline {escape(result.baseline)} to shrink it):", hang=2))
+        for e in result.fixed:
+            times = f" (x{e.count})" if e.count > 1 else ""
+            out.append(Hanging(f"{escape(e.path)}: {e.rule_id}{times} {escape(e.code)}", indent=2, hang=2))
+    if result.diff_ref:
+        skipped = (f"; project-wide rules not run (they need every file): {', '.join(result.diff_skipped_rules)}"
+                   if result.diff_skipped_rules else "")
+        out.append(Hanging(escape(f"Diff scan since {result.diff_ref}: {_plural(result.diff_files, 'changed file')} checked{skipped}."), hang=2))
     if result.deployment:
         evidence = f" ({escape(', '.join(result.deployment_evidence[:3]))})" if result.deployment_evidence else ""
         out.append(Hanging(f"Deployment: {escape(result.deployment)}{evidence}; `fastpolicy context` shows the project model.", hang=2))

@@ -14,7 +14,7 @@ from .compiler import APP_RULE_ID
 from .decide import MODEL_KINDS, model_results, refine
 from .fingerprint import fingerprint_at
 from .semgrep import RawResult, SemgrepRun
-from .suppression import source_line
+from .source import source_line
 
 
 def rule_url(policy: Policy, base: str) -> str:

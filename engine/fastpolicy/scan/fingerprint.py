@@ -6,11 +6,13 @@ SARIF's `partialFingerprints`, GitLab's `fingerprint` and the baseline all use t
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
-from .suppression import source_lines
+from .source import source_lines, source_text
 
 VERSION = "fastpolicy/v1"  # the SARIF partialFingerprints key; bump when the recipe changes
 _SCOPE = re.compile(r"^(\s*)(?:async\s+def|def|class)\s+([A-Za-z_][A-Za-z0-9_]*)")
@@ -50,8 +52,45 @@ def fingerprint(rule_id: str, code: str, scope: str) -> str:
     return digest.hexdigest()[:32]
 
 
+@lru_cache(maxsize=64)
+def _python_scopes(path: str) -> tuple[tuple[int, int, str], ...] | None:
+    """(first line, last line, dotted name) of every def/class of a Python file; None when it does not parse."""
+    try:
+        tree = ast.parse(source_text(path))
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+    scopes: list[tuple[int, int, str]] = []
+
+    def visit(node: ast.AST, prefix: str) -> None:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                name = f"{prefix}.{child.name}" if prefix else child.name
+                scopes.append((child.lineno, child.end_lineno or child.lineno, name))
+                visit(child, name)
+            else:
+                visit(child, prefix)
+
+    visit(tree, "")
+    return tuple(scopes)
+
+
+def python_scope(path: str, line: int) -> str | None:
+    """The dotted def/class names around `line` read from the syntax tree (a string at column 0 cannot fool it);
+    the `def` line itself belongs to the scope around it. None when the file does not parse."""
+    scopes = _python_scopes(path)
+    if scopes is None:
+        return None
+    inside = [(first, name) for first, last, name in scopes if first < line <= last]
+    return max(inside)[1] if inside else ""
+
+
 def fingerprint_at(rule_id: str, path: str, line: int) -> str:
     """The fingerprint of a finding of `rule_id` at `path:line`, read from the file."""
     lines = source_lines(path)
     code = lines[line - 1] if 0 < line <= len(lines) else ""
-    return fingerprint(rule_id, code, enclosing_scope(lines, line))
+    scope = python_scope(path, line) if path.endswith((".py", ".pyi")) else None
+    return fingerprint(rule_id, code, enclosing_scope(lines, line) if scope is None else scope)
+
+
+def clear_scope_cache() -> None:
+    _python_scopes.cache_clear()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -9,17 +10,19 @@ from pathlib import Path
 
 from ..catalogue.catalogue import Catalogue
 from ..catalogue.resolve import is_named
-from ..config import docs_url_from_env
+from ..config import DEFAULT_DOCS_URL, docs_url_from_env
 from ..errors import ScanFailed, UnknownName, UsageError
 from ..models import SEVERITIES, Finding, Policy, RuleInfo, ScanError, ScanResult
 from ..project import ProjectModel, build_model
 from ..project.builder import MODEL_GLOBS
+from .baseline import compare, load, write
 from .cache import ResultCache, config_key, merge, semgrep_identity
 from .compiler import compile_config
 from .decide import not_applicable
+from .diff import changed_files, in_diff
 from .findings import DocsLinks, findings_from_run, model_findings, raise_rule_errors
 from .semgrep import DEFAULT_JOBS, DEFAULT_TIMEOUT_THRESHOLD, SemgrepRun, find_executable, run_semgrep
-from .suppression import clear_source_cache, filter_findings
+from .suppression import META_RULES, apply_suppressions, clear_source_cache, filter_findings, meta_rule, meta_rule_info
 from .targets import MAX_FILE_BYTES, collect, name_globs, resolve_root, wanted
 
 
@@ -36,6 +39,10 @@ class ScanOptions:
     org_docs_url: str = ""  # the organization's built site; '' = its records link to docs_url only when that is not the public site
     jobs: int = DEFAULT_JOBS
     timeout_threshold: int = DEFAULT_TIMEOUT_THRESHOLD  # rule timeouts after which a file is skipped and reported not checked
+    baseline: Path | None = None  # report only findings not in this baseline file (scan/baseline.py)
+    write_baseline: Path | None = None  # write today's findings here, then compare with them
+    diff: str = ""  # a git ref: check only the files changed since it (scan/diff.py)
+    today: datetime.date | None = None  # when suppressions' `until=` dates are compared (None: today)
 
 
 def select_policies(catalogue: Catalogue, select: Sequence[str], ignore: Sequence[str]) -> list[Policy]:
@@ -53,7 +60,13 @@ def scan(catalogue: Catalogue, roots: Sequence[str], options: ScanOptions, progr
     if options.severity not in SEVERITIES:
         raise UsageError(f"--severity must be one of {', '.join(SEVERITIES)}")
     clear_source_cache()
-    selected = [p for p in select_policies(catalogue, options.select, options.ignore) if p.check.automated]
+    meta_ignored = {m.id for m in map(meta_rule, options.ignore) if m}
+    select = [t for t in options.select if not meta_rule(t)]
+    if options.select and not select:
+        raise UnknownName("FPY ids are the checks of suppression comments, which run with any record: select at least one record")
+    selected = [p for p in select_policies(catalogue, select, [t for t in options.ignore if not meta_rule(t)]) if p.check.automated]
+    meta = [m for m in META_RULES if m not in meta_ignored]
+    baseline = load(options.baseline) if options.baseline and not options.write_baseline else None  # a bad file fails before the scan
     if not selected:
         raise UsageError("no automated record is selected: nothing to check")
     say(f"selecting files under {', '.join(roots)}")
@@ -64,13 +77,18 @@ def scan(catalogue: Catalogue, roots: Sequence[str], options: ScanOptions, progr
         return ScanResult(findings=(), errors=targets.errors, files_scanned=0, rules_run=len(selected), suppressed=0, below_threshold=0)
     if not targets.files:
         raise ScanFailed(f"no file to check under {', '.join(roots)}: fastpolicy reads Python, Dockerfiles, YAML manifests and config files")
+    changed = changed_files(roots, options.diff) if options.diff else None  # before the model: a bad ref fails fast
     say(f"reading the project model of {len(targets.files)} files")
     model = build_model(targets.files, roots=roots, deployment=options.deployment or None)
     skipped = sorted(p.id for p in selected if not_applicable(p, model))
     policies = [p for p in selected if p.id not in skipped]
-    errors: list[ScanError] = [*targets.errors, *model_errors(model)]
+    checked = list(targets.files) if changed is None else [f for f in targets.files if in_diff(f, changed)]
+    # a diff scan sees only the changed files: "the project has no X anywhere" cannot be decided from them
+    diff_skipped = sorted(p.id for p in policies if p.check.kind == "project") if changed is not None else []
+    policies = [p for p in policies if p.id not in diff_skipped]
+    errors: list[ScanError] = [*(e for e in targets.errors if changed is None or not e.path or in_diff(e.path, changed)), *model_errors(model)]
     semgrep_policies = [p for p in policies if p.check.uses_semgrep]
-    semgrep_files = [f for f in targets.files if wanted(f, rule_globs)]
+    semgrep_files = [f for f in checked if wanted(f, rule_globs)]
     links = DocsLinks(options.docs_url, options.org_docs_url)
     findings = model_findings(policies, [model], links)
     scanned = 0
@@ -86,20 +104,51 @@ def scan(catalogue: Catalogue, roots: Sequence[str], options: ScanOptions, progr
         findings += findings_from_run(semgrep_policies, run, links, lambda _path: model)
     unparsed = {e.path for e in errors if e.kind in ("unparsed", "partial-parse")}
     errors = [e for e in errors if not (e.kind == "model-unreadable" and e.path in unparsed)]  # one report per unreadable file
-    kept, suppressed, below = filter_findings(findings, options.severity)
+    if changed is not None:  # project-level findings too: reported when they anchor in a changed file
+        findings = [f for f in findings if in_diff(f.path, changed)]
+    root = project_root(roots)
+    outcome = apply_suppressions(findings, resolve=_resolver(catalogue), ran={p.id for p in policies}, files=checked,
+                                 today=options.today or datetime.date.today(), enabled=meta, docs_url=links.docs_url or DEFAULT_DOCS_URL)
+    current = [*outcome.kept, *outcome.notices]
+    if options.write_baseline:
+        baseline = write(options.write_baseline, current, root)
+    baselined, fixed = 0, ()
+    if baseline is not None:
+        compared = compare(current, baseline, root, ran=[*(p.id for p in policies), *meta], checked=checked)
+        current, baselined, fixed = compared.new, compared.baselined, tuple(compared.fixed)
+    kept, below = filter_findings(current, options.severity)
     return ScanResult(
         findings=tuple(sorted(set(kept), key=Finding.sort_key)),
         errors=tuple(sorted(set(errors), key=ScanError.sort_key)),
         files_scanned=scanned,
         rules_run=len(policies),
-        suppressed=suppressed,
+        suppressed=outcome.suppressed,
         below_threshold=below,
         skipped_rules=tuple(skipped),
         deployment=model.deployment.kind,
         deployment_evidence=tuple(str(e) for e in model.deployment.evidence),
-        rules=tuple(rule_info(p, links.url(p)) for p in policies),
-        root=project_root(roots),
+        rules=(*(rule_info(p, links.url(p)) for p in policies), *(meta_rule_info(META_RULES[m], links.docs_url or DEFAULT_DOCS_URL) for m in meta)),
+        root=root,
+        baseline=str(options.write_baseline or options.baseline or ""),
+        baselined=baselined,
+        fixed=fixed,
+        diff_ref=options.diff,
+        diff_files=len(checked) if changed is not None else 0,
+        diff_skipped_rules=tuple(diff_skipped),
     )
+
+
+def _resolver(catalogue: Catalogue) -> Callable[[str], str | None]:
+    """A suppression token -> the id of the record it names (id, name or alias, any case), None for none."""
+    cache: dict[str, str | None] = {}
+
+    def resolve(token: str) -> str | None:
+        if token not in cache:
+            found = catalogue.get(token)
+            cache[token] = found.id if found else None
+        return cache[token]
+
+    return resolve
 
 
 def _run(config: dict[str, object], files: list[str], options: ScanOptions, errors: list[ScanError]) -> SemgrepRun:

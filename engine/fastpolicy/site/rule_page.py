@@ -253,9 +253,11 @@ def _suppress_html(policy: Policy) -> str:
         return f"<p>Nothing to suppress: <code>{_e(policy.id)}</code> is checked by review and never reported by <code>fastpolicy scan</code>.</p>"
     where = "the <code>FastAPI(...)</code> line the finding points at" if policy.check.kind == "project" else "the flagged line"
     return (
-        f"<p>Add <code># fastpolicy: ignore[{_e(policy.id)}]</code> at the end of {where}, or alone on the line above it "
-        "(several ids separated by commas), and say why in the same comment. Only the named ids are suppressed; "
-        "suppressed findings are counted in the scan summary. To skip the rule for a whole run, use "
+        f"<p>Add <code># fastpolicy: ignore[{_e(policy.id)}]: why</code> on {where} (any line of its statement), or alone on the "
+        f"line above it; the name <code>{_e(policy.name)}</code> works too, in any case, and several ids are separated by commas. "
+        "An optional <code>until=YYYY-MM-DD</code> after the bracket makes it expire. Only the named rules are suppressed; "
+        "suppressed findings are counted in the scan summary, and unknown, unused, expired or malformed suppressions are "
+        "reported (FPY-100..103). To skip the rule for a whole run, use "
         f"<code>fastpolicy scan --ignore {_e(policy.id)}</code>.</p>\n"
-        f'<pre class="fp-suppress"><code># fastpolicy: ignore[{_e(policy.id)}] reviewed: explain why here</code></pre>'
+        f'<pre class="fp-suppress"><code># fastpolicy: ignore[{_e(policy.id)}]: explain why here, reviewed YYYY-MM</code></pre>'
     )

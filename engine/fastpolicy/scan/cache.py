@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import sys
 import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
@@ -101,9 +102,7 @@ class ResultCache:
     def _write(self, data: dict[str, Any]) -> None:
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            ignore = self.folder / ".gitignore"
-            if not ignore.exists():
-                ignore.write_text("# created by fastpolicy\n*\n", encoding="utf-8")
+            _gitignore(self.folder)
             for old in self.folder.glob("results-*.json"):
                 if old.name != f"results-{self.key[:32]}.json":
                     old.unlink(missing_ok=True)
@@ -128,3 +127,73 @@ def merge(hits: Mapping[str, tuple[str, list[RawResult]]], run: SemgrepRun | Non
     if run is None:
         return SemgrepRun(tuple(cached), (), (), tuple(sorted(hits)))
     return SemgrepRun((*cached, *run.results), run.errors, run.rule_errors, tuple(sorted({*hits, *run.scanned})))
+
+
+MODEL_FORMAT = 1  # bump when the stored model's shape changes
+
+
+def model_key(files: Sequence[str], roots: Sequence[str], deployment: str) -> str | None:
+    """What the project model is a function of: the engine code that builds it, the Python that parses, the options,
+    and every file's path and content. None when a file cannot be hashed (the model is then built, never looked up)."""
+    from .. import __version__
+
+    code = Path(__file__).resolve().parent.parent / "project"
+    digest = hashlib.sha256(f"{MODEL_FORMAT}\0{__version__}\0{sys.version}\0{deployment}\0{','.join(roots)}\0".encode())
+    for source in sorted(code.glob("*.py")):
+        digest.update(source.name.encode() + b"\0" + source.read_bytes() + b"\0")
+    for path in sorted(set(files)):
+        content = file_hash(path)
+        if content is None:
+            return None
+        digest.update(f"{path}\0{content}\0".encode())
+    return digest.hexdigest()
+
+
+@dataclass
+class ModelCache:
+    """The last project model built under this cache folder, reused only when `model_key` is the same (nothing changed)."""
+
+    folder: Path
+    warnings: list[ScanError]
+
+    def get(self, key: str) -> Any:
+        from ..project.stored import decode
+
+        file = self.folder / f"model-{key[:32]}.json"
+        if not file.is_file():
+            return None
+        try:
+            data = json.loads(file.read_text(encoding="utf-8"))
+            if not isinstance(data, dict) or data.get("key") != key:
+                raise ValueError("not a fastpolicy model cache file")
+            return decode(data.get("model"))
+        except (OSError, ValueError, TypeError, RecursionError) as exc:
+            self.warnings.append(ScanError("cache", "warning", f"the model cache was unreadable and is discarded ({exc})", str(file)))
+            return None
+
+    def put(self, key: str, model: Any) -> None:
+        from ..project.stored import encode
+
+        try:
+            data = {"key": key, "model": encode(model)}
+        except TypeError:
+            return  # a value the decoder could not rebuild: build the model again next time
+        name = f"model-{key[:32]}.json"
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            _gitignore(self.folder)
+            for old in self.folder.glob("model-*.json"):
+                if old.name != name:
+                    old.unlink(missing_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".model-", suffix=".tmp")
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                json.dump(data, handle, sort_keys=True, separators=(",", ":"))
+            os.replace(tmp, self.folder / name)
+        except OSError as exc:
+            self.warnings.append(ScanError("cache", "warning", f"could not write the model cache: {exc.strerror}", str(self.folder)))
+
+
+def _gitignore(folder: Path) -> None:
+    ignore = folder / ".gitignore"
+    if not ignore.exists():
+        ignore.write_text("# created by fastpolicy\n*\n", encoding="utf-8")

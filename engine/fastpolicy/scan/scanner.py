@@ -14,7 +14,7 @@ from ..errors import ScanFailed, UnknownName, UsageError
 from ..models import SEVERITIES, Finding, Policy, RuleInfo, ScanError, ScanResult
 from ..project import ProjectModel, build_model
 from ..project.builder import MODEL_GLOBS
-from .cache import ResultCache, config_key, merge, semgrep_identity
+from .cache import ModelCache, ResultCache, config_key, merge, model_key, semgrep_identity
 from .compiler import compile_config
 from .decide import not_applicable
 from .findings import DocsLinks, findings_from_run, model_findings, raise_rule_errors
@@ -65,10 +65,11 @@ def scan(catalogue: Catalogue, roots: Sequence[str], options: ScanOptions, progr
     if not targets.files:
         raise ScanFailed(f"no file to check under {', '.join(roots)}: fastpolicy reads Python, Dockerfiles, YAML manifests and config files")
     say(f"reading the project model of {len(targets.files)} files")
-    model = build_model(targets.files, roots=roots, deployment=options.deployment or None)
+    cache_warnings: list[ScanError] = []
+    model = _model(targets.files, roots, options, cache_warnings)
     skipped = sorted(p.id for p in selected if not_applicable(p, model))
     policies = [p for p in selected if p.id not in skipped]
-    errors: list[ScanError] = [*targets.errors, *model_errors(model)]
+    errors: list[ScanError] = [*targets.errors, *model_errors(model), *cache_warnings]
     semgrep_policies = [p for p in policies if p.check.uses_semgrep]
     semgrep_files = [f for f in targets.files if wanted(f, rule_globs)]
     links = DocsLinks(options.docs_url, options.org_docs_url)
@@ -100,6 +101,20 @@ def scan(catalogue: Catalogue, roots: Sequence[str], options: ScanOptions, progr
         rules=tuple(rule_info(p, links.url(p)) for p in policies),
         root=project_root(roots),
     )
+
+
+def _model(files: list[str], roots: list[str], options: ScanOptions, warnings: list[ScanError]) -> ProjectModel:
+    """The project model; with a cache folder, the one stored there when no file, option or engine code changed since."""
+    if options.cache_dir is None:
+        return build_model(files, roots=roots, deployment=options.deployment or None)
+    key = model_key(files, roots, options.deployment)
+    cache = ModelCache(options.cache_dir, warnings)
+    model = cache.get(key) if key else None
+    if model is None:
+        model = build_model(files, roots=roots, deployment=options.deployment or None)
+        if key:
+            cache.put(key, model)
+    return model
 
 
 def _run(config: dict[str, object], files: list[str], options: ScanOptions, errors: list[ScanError]) -> SemgrepRun:

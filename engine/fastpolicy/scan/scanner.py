@@ -14,6 +14,7 @@ from ..errors import ScanFailed, UnknownName, UsageError
 from ..models import SEVERITIES, Finding, Policy, RuleInfo, ScanError, ScanResult
 from ..project import ProjectModel, build_model
 from ..project.builder import MODEL_GLOBS
+from ..project.isolated import build_model_isolated
 from .cache import ModelCache, ResultCache, config_key, merge, model_key, semgrep_identity
 from .compiler import compile_config
 from .decide import not_applicable
@@ -106,12 +107,12 @@ def scan(catalogue: Catalogue, roots: Sequence[str], options: ScanOptions, progr
 def _model(files: list[str], roots: list[str], options: ScanOptions, warnings: list[ScanError]) -> ProjectModel:
     """The project model; with a cache folder, the one stored there when no file, option or engine code changed since."""
     if options.cache_dir is None:
-        return build_model(files, roots=roots, deployment=options.deployment or None)
+        return build_model_isolated(files, roots=roots, deployment=options.deployment or None)
     key = model_key(files, roots, options.deployment)
     cache = ModelCache(options.cache_dir, warnings)
     model = cache.get(key) if key else None
     if model is None:
-        model = build_model(files, roots=roots, deployment=options.deployment or None)
+        model = build_model_isolated(files, roots=roots, deployment=options.deployment or None)
         if key:
             cache.put(key, model)
     return model

@@ -172,3 +172,24 @@ def test_a_corrupt_model_cache_is_discarded_with_a_warning(tmp_path: Path) -> No
         assert warm["findings"] == cold["findings"] and warm["findings"]
         assert [e["kind"] for e in warm["errors"]] == ["cache"] and warm["summary"]["complete"] is True
         assert "model cache" in warm["errors"][0]["message"]
+
+
+def test_a_file_semgrep_cannot_fully_parse_is_cached_with_its_parse_error(project: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+    (project / "app" / "broken.py").write_text('import os\n\n\ndef f(:\n    return os.environ["X"]\n')
+    log = tmp_path_factory.mktemp("log") / "calls"
+    spy = tmp_path_factory.mktemp("spy") / "semgrep"
+    spy.write_text(f'#!/bin/sh\necho run >> "{log}"\nexec "{SEMGREP}" "$@"\n')
+    spy.chmod(spy.stat().st_mode | stat.S_IEXEC)
+    env = {"FASTPOLICY_SEMGREP": str(spy)}
+
+    def scan(*extra: str) -> str:
+        result = run_cli("scan", ".", "--format", "json", *RULES, *extra, cwd=project, env=env)
+        assert result.returncode == 3, result.stderr + result.stdout[-2000:]  # a file not (fully) parsed: incomplete
+        return result.stdout
+
+    first = scan()
+    errors = [(e["kind"], e["path"]) for e in json.loads(first)["errors"]]
+    assert ("app/broken.py" in {p for _, p in errors}) and {k for k, _ in errors} <= {"unparsed", "partial-parse", "model-unreadable"}
+    assert scan() == first
+    assert log.read_text().count("run") == 1  # the parse error came from the cache: no semgrep process
+    assert scan("--no-cache") == first

@@ -21,7 +21,9 @@ from ..models import ScanError
 from .semgrep import RawResult, SemgrepRun
 
 CACHE_DIR = ".fastpolicy_cache"
-FORMAT = 2  # bump when a cached field changes
+FORMAT = 3  # bump when a cached field changes
+# errors that are a function of the file's content and semgrep alone (never a timeout or memory limit): cached with the results
+DETERMINISTIC_ERRORS = ("unparsed", "partial-parse")
 
 
 def semgrep_identity(executable: str) -> str:
@@ -51,6 +53,9 @@ def file_hash(path: str) -> str | None:
         return None
 
 
+Hit = tuple[str, list[RawResult], list[ScanError]]  # content hash, semgrep's results, its parse errors
+
+
 @dataclass
 class ResultCache:
     folder: Path
@@ -73,30 +78,37 @@ class ResultCache:
                 warnings.append(ScanError("cache", "warning", f"the result cache was unreadable and is discarded ({exc})", str(file)))
         return cls(folder, key, entries, warnings)
 
-    def lookup(self, paths: Sequence[str]) -> tuple[dict[str, tuple[str, list[RawResult]]], list[str]]:
-        """Hits (path -> (hash, results)) and the paths semgrep must scan."""
-        hits: dict[str, tuple[str, list[RawResult]]] = {}
+    def lookup(self, paths: Sequence[str]) -> tuple[dict[str, Hit], list[str]]:
+        """Hits (path -> (hash, results, parse errors)) and the paths semgrep must scan."""
+        hits: dict[str, Hit] = {}
         misses: list[str] = []
         for path in paths:
             digest = file_hash(path)
             entry = self.entries.get(path)
             if digest is not None and entry is not None and entry["hash"] == digest:
-                hits[path] = (digest, [RawResult(**{**r, "metavars": tuple(tuple(m) for m in r["metavars"])}) for r in entry["results"]])
+                hits[path] = (digest, [RawResult(**{**r, "metavars": tuple(tuple(m) for m in r["metavars"])}) for r in entry["results"]],
+                              [ScanError(**e) for e in entry["errors"]])
             else:
                 misses.append(path)
         return hits, misses
 
-    def store(self, run: SemgrepRun, scanned: Sequence[str], hits: Mapping[str, tuple[str, list[RawResult]]]) -> None:
-        """Keep every file semgrep checked without any error; files with errors are scanned again next time."""
-        troubled = {e.path for e in run.errors}
+    def store(self, run: SemgrepRun, scanned: Sequence[str], hits: Mapping[str, Hit]) -> None:
+        """Keep every file semgrep checked without an error, or with only parse errors (the same content always gives the
+        same ones); a file with any other error (a timeout, a memory limit) is scanned again next time."""
+        troubled = {e.path for e in run.errors if e.kind not in DETERMINISTIC_ERRORS or not e.path}
         by_path: dict[str, list[RawResult]] = {}
         for raw in run.results:
             by_path.setdefault(raw.path, []).append(raw)
-        files: dict[str, dict[str, Any]] = {p: {"hash": h, "results": [asdict(r) for r in rs]} for p, (h, rs) in hits.items()}
+        parse_errors: dict[str, list[ScanError]] = {}
+        for error in run.errors:
+            parse_errors.setdefault(error.path, []).append(error)
+        files: dict[str, dict[str, Any]] = {p: {"hash": h, "results": [asdict(r) for r in rs], "errors": [asdict(e) for e in es]}
+                                            for p, (h, rs, es) in hits.items()}
         for path in scanned:
             digest = file_hash(path)
             if digest is not None and path not in troubled:
-                files[path] = {"hash": digest, "results": [asdict(r) for r in by_path.get(path, [])]}
+                files[path] = {"hash": digest, "results": [asdict(r) for r in by_path.get(path, [])],
+                               "errors": [asdict(e) for e in parse_errors.get(path, [])]}
         self._write({"key": self.key, "files": dict(sorted(files.items()))})
 
     def _write(self, data: dict[str, Any]) -> None:
@@ -115,18 +127,22 @@ class ResultCache:
 
 
 def _valid(entry: Any) -> bool:
-    if not isinstance(entry, dict) or not isinstance(entry.get("hash"), str) or not isinstance(entry.get("results"), list):
+    if not isinstance(entry, dict) or not isinstance(entry.get("hash"), str) or not isinstance(entry.get("results"), list) \
+            or not isinstance(entry.get("errors"), list):
         return False
     fields = {"rule_id", "path", "line", "end_line", "column", "message", "metavars", "end_column"}
-    return all(isinstance(r, dict) and set(r) == fields for r in entry["results"])
+    error_fields = {"kind", "level", "message", "path", "line", "rule_id"}
+    return all(isinstance(r, dict) and set(r) == fields for r in entry["results"]) and \
+        all(isinstance(e, dict) and set(e) == error_fields and e["kind"] in DETERMINISTIC_ERRORS for e in entry["errors"])
 
 
-def merge(hits: Mapping[str, tuple[str, list[RawResult]]], run: SemgrepRun | None) -> SemgrepRun:
+def merge(hits: Mapping[str, Hit], run: SemgrepRun | None) -> SemgrepRun:
     """One SemgrepRun over cached and fresh files, as if semgrep had scanned them all."""
-    cached = [r for _, rs in hits.values() for r in rs]
+    cached = [r for _, rs, _ in hits.values() for r in rs]
+    cached_errors = [e for _, _, es in hits.values() for e in es]
     if run is None:
-        return SemgrepRun(tuple(cached), (), (), tuple(sorted(hits)))
-    return SemgrepRun((*cached, *run.results), run.errors, run.rule_errors, tuple(sorted({*hits, *run.scanned})))
+        return SemgrepRun(tuple(cached), tuple(cached_errors), (), tuple(sorted(hits)))
+    return SemgrepRun((*cached, *run.results), (*cached_errors, *run.errors), run.rule_errors, tuple(sorted({*hits, *run.scanned})))
 
 
 MODEL_FORMAT = 1  # bump when the stored model's shape changes

@@ -1,7 +1,7 @@
 """`python -m bench.memory -- CMD ...`: run CMD and sample the resident memory of its whole process tree.
 
 Prints the peak of the tree's summed RSS (what the machine must hold at once) and each process's own peak
-(MiB), sampled from /proc every 20 ms (Linux only). wait4's ru_maxrss gives only the largest single process,
+(MiB), sampled from /proc every 100 ms (Linux only). wait4's ru_maxrss gives only the largest single process,
 which hides a parent that stays large while its child runs.
 """
 
@@ -46,7 +46,7 @@ def _name(pid: int) -> str:
         return "?"
 
 
-def sample(argv: list[str], interval: float = 0.02) -> dict[str, object]:
+def sample(argv: list[str], interval: float = 0.1) -> dict[str, object]:
     proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL)
     peak_total = 0.0
     peaks: dict[tuple[int, str], float] = {}

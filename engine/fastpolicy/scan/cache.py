@@ -1,7 +1,8 @@
 """A content-hash result cache: per file, keyed by semgrep's identity + the compiled config + path + content.
 
-A re-scan of unchanged files reuses their semgrep results and runs no semgrep process; findings,
-project checks and the project model are always recomputed from those results. The cache can
+A re-scan of unchanged files reuses their semgrep results and runs no semgrep process; findings and
+project checks are always recomputed from those results. The project model is stored beside them as one
+entry keyed by every file's path and content (`model_key`): any change rebuilds it whole. The cache can
 never make a result wrong: any doubt (unreadable file, other config, other semgrep) is a miss.
 """
 

@@ -132,3 +132,31 @@ def test_a_catalogue_loads_the_same_from_its_snapshot_and_a_changed_record_is_re
     snapshots[0].write_bytes(b"not a pickle")
     record.write_text(record.read_text().replace("severity: loud", "severity: critical"))
     assert load_catalogue([org], sections_only=["demo"]) == first, "a damaged snapshot is ignored"
+
+
+def _model_project(root: Path) -> list[str]:
+    (root / "app").mkdir()
+    (root / "app" / "settings.py").write_text("TIMEOUT = (1, 2.5)\nFLAGS = {b'x', 3}\nLIMIT = 1e400\nHALF = 0.5\nRATIO = 1j\nTOKEN_MINUTES = 60 * 24\n")
+    (root / "app" / "main.py").write_text('from fastapi import FastAPI\nfrom app.routes import router\n\napp = FastAPI()\n'
+                                          'app.include_router(router, prefix="/api/v1", dependencies=[])\n')
+    (root / "app" / "routes.py").write_text('from fastapi import APIRouter\n\nrouter = APIRouter()\n\n\n@router.get("/items", response_model=list[str])\n'
+                                            'async def items() -> list[str]:\n    return []\n')
+    (root / "Dockerfile").write_text('FROM python:3.12-slim\nCMD ["uvicorn", "app.main:app", "--workers", "4"]\n')
+    (root / ".env").write_text("SECRET_KEY=abc\n")
+    return ["app/settings.py", "app/main.py", "app/routes.py", "Dockerfile", ".env"]
+
+
+def test_a_model_built_in_a_child_process_equals_the_one_built_in_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from fastpolicy.project import isolated
+    from fastpolicy.project.builder import build_model
+    from fastpolicy.project.stored import decode, encode
+
+    files = _model_project(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    here = build_model(files, roots=["."])
+    assert here.routes and here.launches and {type(s.value) for s in here.settings} >= {tuple, set, float, complex, int, str}
+    assert decode(json.loads(json.dumps(encode(here)))) == here  # the stored form is exact
+    monkeypatch.setattr(isolated, "build_model", lambda *a, **k: pytest.fail("built in-process: the child process did not answer"))
+    child = isolated.build_model_isolated(files, roots=["."], deployment=None, force=True)
+    assert child == here and child.files() == here.files()
+    assert [type(s.value) for s in child.settings] == [type(s.value) for s in here.settings]

@@ -16,10 +16,16 @@ from .graph import graph_problems
 from .markers import check_markers
 from .schema import describe, line_for, validate_record
 from .snapshot import read_snapshot, remember_valid, validated_marker, write_snapshot
-from .yamlfile import read_yaml
 
 SECTIONS_FILE = "sections.yaml"
 SEED_FILE = "seed.yaml"
+
+
+def read_yaml(path: Path, shown: str) -> tuple[Any, dict[str, int]]:
+    """`yamlfile.read_yaml`, imported on first use: a start that finds its snapshot reads no YAML and never imports PyYAML."""
+    from .yamlfile import read_yaml as read
+
+    return read(path, shown)
 
 
 def display_path(path: Path) -> str:
@@ -226,7 +232,6 @@ def load_catalogue(extra_folders: Sequence[Path] = (), *, include_builtin: bool 
     """
     problems: list[Problem] = []
     builtin = policies_dir()
-    seed = _load_seed(builtin)
     folders: list[tuple[Path, str]] = []
     if include_builtin:
         folders.append((builtin, "builtin"))
@@ -241,11 +246,12 @@ def load_catalogue(extra_folders: Sequence[Path] = (), *, include_builtin: bool 
     snapshot = marker.with_name(f"{marker.name}-{hashlib.sha256(os.getcwd().encode()).hexdigest()[:16]}.pickle") if marker and not problems else None
     catalogue = read_snapshot(snapshot) if trusted and snapshot else None
     if catalogue is None:
-        catalogue = _assemble(folders, seed, problems, trusted)
+        catalogue = _assemble(folders, _load_seed(builtin), problems, trusted)
         if not problems:
             if not trusted:
                 remember_valid(marker)
             write_snapshot(snapshot, catalogue)
+    seed = catalogue.seed
     policies, sections = catalogue.policies, catalogue.sections
     if sections_only:
         claimed = {p.section for p in policies}

@@ -11,7 +11,6 @@ from typing import Any
 from rich.console import Group
 from rich.markup import escape
 from rich.rule import Rule
-from rich.syntax import Syntax
 from rich.table import Table
 from rich.text import Text
 
@@ -96,6 +95,8 @@ def record_panel(policy: Policy, catalogue: Catalogue) -> Group:
         if check.kind == "project":
             parts.append(Text(f"Project-level: flagged at FastAPI(...) when nothing matches: {check.condition}"))
         parts.append(Text(f"Message: {reflow(check.message)}"))
+    from rich.syntax import Syntax  # pygments: only `show` pays for it
+
     for example in policy.examples:
         code, _ = strip_markers(example.code)
         label = "Flagged" if example.kind == "bad" else "Accepted"

@@ -1,7 +1,8 @@
 """A content-hash result cache: per file, keyed by semgrep's identity + the compiled config + path + content.
 
-A re-scan of unchanged files reuses their semgrep results and runs no semgrep process; findings,
-project checks and the project model are always recomputed from those results. The cache can
+A re-scan of unchanged files reuses their semgrep results and runs no semgrep process; findings and
+project checks are always recomputed from those results. The project model is stored beside them as one
+entry keyed by every file's path and content (`model_key`): any change rebuilds it whole. The cache can
 never make a result wrong: any doubt (unreadable file, other config, other semgrep) is a miss.
 """
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import sys
 import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
@@ -20,7 +22,9 @@ from ..models import ScanError
 from .semgrep import RawResult, SemgrepRun
 
 CACHE_DIR = ".fastpolicy_cache"
-FORMAT = 2  # bump when a cached field changes
+FORMAT = 3  # bump when a cached field changes
+# errors that are a function of the file's content and semgrep alone (never a timeout or memory limit): cached with the results
+DETERMINISTIC_ERRORS = ("unparsed", "partial-parse")
 
 
 def semgrep_identity(executable: str) -> str:
@@ -50,6 +54,9 @@ def file_hash(path: str) -> str | None:
         return None
 
 
+Hit = tuple[str, list[RawResult], list[ScanError]]  # content hash, semgrep's results, its parse errors
+
+
 @dataclass
 class ResultCache:
     folder: Path
@@ -72,38 +79,43 @@ class ResultCache:
                 warnings.append(ScanError("cache", "warning", f"the result cache was unreadable and is discarded ({exc})", str(file)))
         return cls(folder, key, entries, warnings)
 
-    def lookup(self, paths: Sequence[str]) -> tuple[dict[str, tuple[str, list[RawResult]]], list[str]]:
-        """Hits (path -> (hash, results)) and the paths semgrep must scan."""
-        hits: dict[str, tuple[str, list[RawResult]]] = {}
+    def lookup(self, paths: Sequence[str]) -> tuple[dict[str, Hit], list[str]]:
+        """Hits (path -> (hash, results, parse errors)) and the paths semgrep must scan."""
+        hits: dict[str, Hit] = {}
         misses: list[str] = []
         for path in paths:
             digest = file_hash(path)
             entry = self.entries.get(path)
             if digest is not None and entry is not None and entry["hash"] == digest:
-                hits[path] = (digest, [RawResult(**{**r, "metavars": tuple(tuple(m) for m in r["metavars"])}) for r in entry["results"]])
+                hits[path] = (digest, [RawResult(**{**r, "metavars": tuple(tuple(m) for m in r["metavars"])}) for r in entry["results"]],
+                              [ScanError(**e) for e in entry["errors"]])
             else:
                 misses.append(path)
         return hits, misses
 
-    def store(self, run: SemgrepRun, scanned: Sequence[str], hits: Mapping[str, tuple[str, list[RawResult]]]) -> None:
-        """Keep every file semgrep checked without any error; files with errors are scanned again next time."""
-        troubled = {e.path for e in run.errors}
+    def store(self, run: SemgrepRun, scanned: Sequence[str], hits: Mapping[str, Hit]) -> None:
+        """Keep every file semgrep checked without an error, or with only parse errors (the same content always gives the
+        same ones); a file with any other error (a timeout, a memory limit) is scanned again next time."""
+        troubled = {e.path for e in run.errors if e.kind not in DETERMINISTIC_ERRORS or not e.path}
         by_path: dict[str, list[RawResult]] = {}
         for raw in run.results:
             by_path.setdefault(raw.path, []).append(raw)
-        files: dict[str, dict[str, Any]] = {p: {"hash": h, "results": [asdict(r) for r in rs]} for p, (h, rs) in hits.items()}
+        parse_errors: dict[str, list[ScanError]] = {}
+        for error in run.errors:
+            parse_errors.setdefault(error.path, []).append(error)
+        files: dict[str, dict[str, Any]] = {p: {"hash": h, "results": [asdict(r) for r in rs], "errors": [asdict(e) for e in es]}
+                                            for p, (h, rs, es) in hits.items()}
         for path in scanned:
             digest = file_hash(path)
             if digest is not None and path not in troubled:
-                files[path] = {"hash": digest, "results": [asdict(r) for r in by_path.get(path, [])]}
+                files[path] = {"hash": digest, "results": [asdict(r) for r in by_path.get(path, [])],
+                               "errors": [asdict(e) for e in parse_errors.get(path, [])]}
         self._write({"key": self.key, "files": dict(sorted(files.items()))})
 
     def _write(self, data: dict[str, Any]) -> None:
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            ignore = self.folder / ".gitignore"
-            if not ignore.exists():
-                ignore.write_text("# created by fastpolicy\n*\n", encoding="utf-8")
+            _gitignore(self.folder)
             for old in self.folder.glob("results-*.json"):
                 if old.name != f"results-{self.key[:32]}.json":
                     old.unlink(missing_ok=True)
@@ -116,15 +128,89 @@ class ResultCache:
 
 
 def _valid(entry: Any) -> bool:
-    if not isinstance(entry, dict) or not isinstance(entry.get("hash"), str) or not isinstance(entry.get("results"), list):
+    if not isinstance(entry, dict) or not isinstance(entry.get("hash"), str) or not isinstance(entry.get("results"), list) \
+            or not isinstance(entry.get("errors"), list):
         return False
     fields = {"rule_id", "path", "line", "end_line", "column", "message", "metavars", "end_column"}
-    return all(isinstance(r, dict) and set(r) == fields for r in entry["results"])
+    error_fields = {"kind", "level", "message", "path", "line", "rule_id"}
+    return all(isinstance(r, dict) and set(r) == fields for r in entry["results"]) and \
+        all(isinstance(e, dict) and set(e) == error_fields and e["kind"] in DETERMINISTIC_ERRORS for e in entry["errors"])
 
 
-def merge(hits: Mapping[str, tuple[str, list[RawResult]]], run: SemgrepRun | None) -> SemgrepRun:
+def merge(hits: Mapping[str, Hit], run: SemgrepRun | None) -> SemgrepRun:
     """One SemgrepRun over cached and fresh files, as if semgrep had scanned them all."""
-    cached = [r for _, rs in hits.values() for r in rs]
+    cached = [r for _, rs, _ in hits.values() for r in rs]
+    cached_errors = [e for _, _, es in hits.values() for e in es]
     if run is None:
-        return SemgrepRun(tuple(cached), (), (), tuple(sorted(hits)))
-    return SemgrepRun((*cached, *run.results), run.errors, run.rule_errors, tuple(sorted({*hits, *run.scanned})))
+        return SemgrepRun(tuple(cached), tuple(cached_errors), (), tuple(sorted(hits)))
+    return SemgrepRun((*cached, *run.results), (*cached_errors, *run.errors), run.rule_errors, tuple(sorted({*hits, *run.scanned})))
+
+
+MODEL_FORMAT = 1  # bump when the stored model's shape changes
+
+
+def model_key(files: Sequence[str], roots: Sequence[str], deployment: str) -> str | None:
+    """What the project model is a function of: the engine code that builds it, the Python that parses, the options,
+    and every file's path and content. None when a file cannot be hashed (the model is then built, never looked up)."""
+    from .. import __version__
+
+    code = Path(__file__).resolve().parent.parent / "project"
+    digest = hashlib.sha256(f"{MODEL_FORMAT}\0{__version__}\0{sys.version}\0{deployment}\0{','.join(roots)}\0".encode())
+    for source in sorted(code.glob("*.py")):
+        digest.update(source.name.encode() + b"\0" + source.read_bytes() + b"\0")
+    for path in sorted(set(files)):
+        content = file_hash(path)
+        if content is None:
+            return None
+        digest.update(f"{path}\0{content}\0".encode())
+    return digest.hexdigest()
+
+
+@dataclass
+class ModelCache:
+    """The last project model built under this cache folder, reused only when `model_key` is the same (nothing changed)."""
+
+    folder: Path
+    warnings: list[ScanError]
+
+    def get(self, key: str) -> Any:
+        from ..project.stored import decode
+
+        file = self.folder / f"model-{key[:32]}.json"
+        if not file.is_file():
+            return None
+        try:
+            data = json.loads(file.read_text(encoding="utf-8"))
+            if not isinstance(data, dict) or data.get("key") != key:
+                raise ValueError("not a fastpolicy model cache file")
+            return decode(data.get("model"))
+        except (OSError, ValueError, TypeError, RecursionError) as exc:
+            self.warnings.append(ScanError("cache", "warning", f"the model cache was unreadable and is discarded ({exc})", str(file)))
+            return None
+
+    def put(self, key: str, model: Any) -> None:
+        from ..project.stored import encode
+
+        try:
+            data = {"key": key, "model": encode(model)}
+        except TypeError:
+            return  # a value the decoder could not rebuild: build the model again next time
+        name = f"model-{key[:32]}.json"
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            _gitignore(self.folder)
+            for old in self.folder.glob("model-*.json"):
+                if old.name != name:
+                    old.unlink(missing_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".model-", suffix=".tmp")
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                json.dump(data, handle, sort_keys=True, separators=(",", ":"))
+            os.replace(tmp, self.folder / name)
+        except OSError as exc:
+            self.warnings.append(ScanError("cache", "warning", f"could not write the model cache: {exc.strerror}", str(self.folder)))
+
+
+def _gitignore(folder: Path) -> None:
+    ignore = folder / ".gitignore"
+    if not ignore.exists():
+        ignore.write_text("# created by fastpolicy\n*\n", encoding="utf-8")

@@ -15,8 +15,9 @@ from ..errors import ScanFailed, UnknownName, UsageError
 from ..models import SEVERITIES, Finding, Policy, RuleInfo, ScanError, ScanResult
 from ..project import ProjectModel, build_model
 from ..project.builder import MODEL_GLOBS
+from ..project.isolated import build_model_isolated
 from .baseline import compare, load, write
-from .cache import ResultCache, config_key, merge, semgrep_identity
+from .cache import ModelCache, ResultCache, config_key, merge, model_key, semgrep_identity
 from .compiler import compile_config
 from .decide import not_applicable
 from .diff import changed_files, in_diff
@@ -79,14 +80,15 @@ def scan(catalogue: Catalogue, roots: Sequence[str], options: ScanOptions, progr
         raise ScanFailed(f"no file to check under {', '.join(roots)}: fastpolicy reads Python, Dockerfiles, YAML manifests and config files")
     changed = changed_files(roots, options.diff) if options.diff else None  # before the model: a bad ref fails fast
     say(f"reading the project model of {len(targets.files)} files")
-    model = build_model(targets.files, roots=roots, deployment=options.deployment or None)
+    cache_warnings: list[ScanError] = []
+    model = _model(targets.files, roots, options, cache_warnings)
     skipped = sorted(p.id for p in selected if not_applicable(p, model))
     policies = [p for p in selected if p.id not in skipped]
     checked = list(targets.files) if changed is None else [f for f in targets.files if in_diff(f, changed)]
     # a diff scan sees only the changed files: "the project has no X anywhere" cannot be decided from them
     diff_skipped = sorted(p.id for p in policies if p.check.kind == "project") if changed is not None else []
     policies = [p for p in policies if p.id not in diff_skipped]
-    errors: list[ScanError] = [*(e for e in targets.errors if changed is None or not e.path or in_diff(e.path, changed)), *model_errors(model)]
+    errors: list[ScanError] = [*(e for e in targets.errors if changed is None or not e.path or in_diff(e.path, changed)), *model_errors(model), *cache_warnings]
     semgrep_policies = [p for p in policies if p.check.uses_semgrep]
     semgrep_files = [f for f in checked if wanted(f, rule_globs)]
     links = DocsLinks(options.docs_url, options.org_docs_url)
@@ -149,6 +151,20 @@ def _resolver(catalogue: Catalogue) -> Callable[[str], str | None]:
         return cache[token]
 
     return resolve
+
+
+def _model(files: list[str], roots: list[str], options: ScanOptions, warnings: list[ScanError]) -> ProjectModel:
+    """The project model; with a cache folder, the one stored there when no file, option or engine code changed since."""
+    if options.cache_dir is None:
+        return build_model_isolated(files, roots=roots, deployment=options.deployment or None)
+    key = model_key(files, roots, options.deployment)
+    cache = ModelCache(options.cache_dir, warnings)
+    model = cache.get(key) if key else None
+    if model is None:
+        model = build_model_isolated(files, roots=roots, deployment=options.deployment or None)
+        if key:
+            cache.put(key, model)
+    return model
 
 
 def _run(config: dict[str, object], files: list[str], options: ScanOptions, errors: list[ScanError]) -> SemgrepRun:

@@ -260,16 +260,14 @@ def _processes_mentioning(marker: str) -> list[str]:
     return found
 
 
-@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
-def test_a_signal_mid_scan_leaves_no_process_and_no_temp_folder(sig: signal.Signals, tmp_path: Path) -> None:
-    private = tmp_path / "tmp"
-    private.mkdir()
-    env = {**os.environ, "TMPDIR": str(private), "NO_COLOR": "1"}
-    proc = subprocess.Popen([*FASTPOLICY, "scan", "tests/fixtures/apps"], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+def _interrupt_mid_scan(sig: signal.Signals, private: Path, args: list[str], env: dict[str, str] | None = None) -> None:
+    """Start a scan, wait for the engine ("semgrep-core") to run, send `sig`: no process and no temp folder may outlive it."""
+    full_env = {**os.environ, "TMPDIR": str(private), "NO_COLOR": "1", **(env or {})}
+    proc = subprocess.Popen([*FASTPOLICY, "scan", *args], cwd=ROOT, env=full_env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline and not any("semgrep-core" in p for p in _processes_mentioning(str(private))):
         assert proc.poll() is None, proc.communicate()
-        time.sleep(0.1)
+        time.sleep(0.05)
     assert any("semgrep-core" in p for p in _processes_mentioning(str(private))), "semgrep-core never started"
     proc.send_signal(sig)
     _, err = proc.communicate(timeout=30)
@@ -278,6 +276,26 @@ def test_a_signal_mid_scan_leaves_no_process_and_no_temp_folder(sig: signal.Sign
     time.sleep(0.5)
     assert _processes_mentioning(str(private)) == []
     assert list(private.iterdir()) == []
+
+
+HANGING = str(ROOT / "tests" / "fixtures" / "fake-semgrep" / "hanging")
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_a_signal_mid_scan_leaves_no_process_and_no_temp_folder(sig: signal.Signals, tmp_path: Path) -> None:
+    """Signal forwarding and the process-group kill are ours: a stand-in semgrep whose engine child ignores the signal."""
+    private = tmp_path / "tmp"
+    private.mkdir()
+    _interrupt_mid_scan(sig, private, ["--no-cache", "--select", "SEC-010", CORS], env={"FASTPOLICY_SEMGREP": HANGING})
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_a_signal_mid_scan_of_real_semgrep_leaves_no_process_and_no_temp_folder(sig: signal.Signals, tmp_path: Path) -> None:
+    """The same with the real semgrep over every fixture app and every rule (slow: waits for semgrep-core to start)."""
+    private = tmp_path / "tmp"
+    private.mkdir()
+    _interrupt_mid_scan(sig, private, ["--no-cache", "tests/fixtures/apps"])
 
 
 # -- SARIF uris ---------------------------------------------------------------------------------------

@@ -227,6 +227,32 @@ def test_the_target_list_is_split_to_fit_the_os_limit() -> None:
     assert all(sum(len(t) + 9 for t in part) <= 1 << 20 for part in parts)
 
 
+def test_a_target_list_over_the_os_limit_runs_in_batches_read_as_one_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The splitting and merging are ours: a stand-in semgrep logs each start and flags every target it was given."""
+    from fastpolicy.scan.semgrep import run_semgrep
+
+    log = tmp_path / "starts.jsonl"
+    program = tmp_path / "semgrep"
+    program.write_text(
+        "#!/usr/bin/env python3\nimport json, sys\n"
+        "targets = sys.argv[sys.argv.index('--') + 1:]\n"
+        f"open({str(log)!r}, 'a').write(json.dumps(sum(len(a) + 9 for a in sys.argv)) + '\\n')\n"
+        "hit = lambda t: {'check_id': 'ERR-102', 'path': t, 'start': {'line': 1, 'col': 1}, 'end': {'line': 1, 'col': 2}, 'extra': {'message': 'm'}}\n"
+        "print(json.dumps({'results': [hit(t) for t in targets], 'errors': [], 'paths': {'scanned': targets}}))\n",
+        encoding="utf-8",
+    )
+    program.chmod(program.stat().st_mode | stat.S_IXUSR)
+    monkeypatch.setenv("FASTPOLICY_SEMGREP", str(program))
+    targets = sorted(f"{'d' * 200}/{'e' * 50}/m{i:05d}.py" for i in range(12_000))  # ~3.1 MB of names, as in the slow test below
+    run = run_semgrep({"rules": []}, targets)
+    starts = [json.loads(line) for line in log.read_text().splitlines()]
+    assert len(starts) >= 3, starts  # more than the OS takes on one command line: several processes
+    assert all(size < 2 << 20 for size in starts), starts
+    assert run.scanned == tuple(targets)
+    assert sorted(r.path for r in run.results) == targets  # every batch's results, each once
+
+
+# slow: a performance measurement (bench/ has the scale numbers); the batching it relies on is the test above
 @pytest.mark.slow
 def test_twelve_thousand_files_under_a_long_folder_are_scanned(tmp_path: Path) -> None:
     deep = tmp_path / ("d" * 200) / ("e" * 50)

@@ -289,14 +289,22 @@ def _processes_mentioning(marker: str) -> list[str]:
 def _interrupt_mid_scan(sig: signal.Signals, private: Path, args: list[str], env: dict[str, str] | None = None) -> None:
     """Start a scan, wait for the engine ("semgrep-core") to run, send `sig`: no process and no temp folder may outlive it."""
     full_env = {**os.environ, "TMPDIR": str(private), "NO_COLOR": "1", **(env or {})}
-    proc = subprocess.Popen([*FASTPOLICY, "scan", *args], cwd=ROOT, env=full_env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline and not any("semgrep-core" in p for p in _processes_mentioning(str(private))):
-        assert proc.poll() is None, proc.communicate()
-        time.sleep(0.05)
-    assert any("semgrep-core" in p for p in _processes_mentioning(str(private))), "semgrep-core never started"
-    proc.send_signal(sig)
-    _, err = proc.communicate(timeout=30)
+    # as from a terminal: a test run started in the background (`make test &`, CI runners) inherits an ignored SIGINT,
+    # which Python keeps, so Ctrl-C would never reach the scan and the test would wait on a scan that cannot stop
+    proc = subprocess.Popen([*FASTPOLICY, "scan", *args], cwd=ROOT, env=full_env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    try:
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline and not any("semgrep-core" in p for p in _processes_mentioning(str(private))):
+            assert proc.poll() is None, proc.communicate()
+            time.sleep(0.05)
+        assert any("semgrep-core" in p for p in _processes_mentioning(str(private))), "semgrep-core never started"
+        proc.send_signal(sig)
+        _, err = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:  # a failed test leaves no scan running
+            proc.kill()
+            proc.wait()
     assert proc.returncode in (130, 143), err
     assert "Traceback" not in err
     time.sleep(0.5)

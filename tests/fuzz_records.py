@@ -39,7 +39,7 @@ def records() -> list[Path]:
     return sorted((ROOT / "policies").glob("*/*-*.yaml"))
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def as_demo(path: Path) -> str:
     """A real record moved into the `demo` section of an organization pack, valid as it stands (once per record: pure-Python YAML is slow)."""
     text = path.read_text(encoding="utf-8")

@@ -5,7 +5,11 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: demo test check validate examples pytest docs docs-build lint clean chromium bench
+.PHONY: demo test test-slow check validate examples pytest docs docs-build lint clean chromium bench
+
+# pytest runs on every core (pytest-xdist; most tests wait on a semgrep or fastpolicy process, so 2 cores halve the wall time);
+# worksteal keeps both workers busy to the end. PYTEST_PARALLEL= runs it in one process.
+PYTEST_PARALLEL ?= -n auto --dist worksteal
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,12 +44,16 @@ chromium:
 	  fi; \
 	fi
 
-## test: validate the catalogue, run every example, pytest, and build the site strictly
+## test: validate the catalogue, run every example, build the site strictly, and pytest (which checks that very build)
 test: $(DEV_STAMP) chromium
 	$(BIN)/fastpolicy validate
 	$(BIN)/fastpolicy test
-	$(BIN)/python -m pytest -q
 	$(BIN)/mkdocs build --strict --quiet
+	FASTPOLICY_TEST_SITE_DIR=build/site $(BIN)/python -m pytest -q $(PYTEST_PARALLEL)
+
+## test-slow: the tests left out of `make test` (performance measurements and costly duplicates; minutes)
+test-slow: $(DEV_STAMP)
+	$(BIN)/python -m pytest -q -m slow $(PYTEST_PARALLEL)
 
 validate: $(STAMP)
 	$(BIN)/fastpolicy validate
@@ -54,7 +62,7 @@ examples: $(STAMP)
 	$(BIN)/fastpolicy test
 
 pytest: $(DEV_STAMP) chromium
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q $(PYTEST_PARALLEL)
 
 docs-build: $(DEV_STAMP)
 	$(BIN)/mkdocs build --strict

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import io
 import random
 import re
@@ -38,8 +39,9 @@ def records() -> list[Path]:
     return sorted((ROOT / "policies").glob("*/*-*.yaml"))
 
 
+@functools.cache
 def as_demo(path: Path) -> str:
-    """A real record moved into the `demo` section of an organization pack, valid as it stands."""
+    """A real record moved into the `demo` section of an organization pack, valid as it stands (once per record: pure-Python YAML is slow)."""
     text = path.read_text(encoding="utf-8")
     old = re.search(r"^id: (\S+)", text, re.M).group(1)  # type: ignore[union-attr]
     text = text.replace(old, "DEMO-001")

@@ -227,6 +227,32 @@ def test_the_target_list_is_split_to_fit_the_os_limit() -> None:
     assert all(sum(len(t) + 9 for t in part) <= 1 << 20 for part in parts)
 
 
+def test_a_target_list_over_the_os_limit_runs_in_batches_read_as_one_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The splitting and merging are ours: a stand-in semgrep logs each start and flags every target it was given."""
+    from fastpolicy.scan.semgrep import run_semgrep
+
+    log = tmp_path / "starts.jsonl"
+    program = tmp_path / "semgrep"
+    program.write_text(
+        "#!/usr/bin/env python3\nimport json, sys\n"
+        "targets = sys.argv[sys.argv.index('--') + 1:]\n"
+        f"open({str(log)!r}, 'a').write(json.dumps(sum(len(a) + 9 for a in sys.argv)) + '\\n')\n"
+        "hit = lambda t: {'check_id': 'ERR-102', 'path': t, 'start': {'line': 1, 'col': 1}, 'end': {'line': 1, 'col': 2}, 'extra': {'message': 'm'}}\n"
+        "print(json.dumps({'results': [hit(t) for t in targets], 'errors': [], 'paths': {'scanned': targets}}))\n",
+        encoding="utf-8",
+    )
+    program.chmod(program.stat().st_mode | stat.S_IXUSR)
+    monkeypatch.setenv("FASTPOLICY_SEMGREP", str(program))
+    targets = sorted(f"{'d' * 200}/{'e' * 50}/m{i:05d}.py" for i in range(12_000))  # ~3.1 MB of names, as in the slow test below
+    run = run_semgrep({"rules": []}, targets)
+    starts = [json.loads(line) for line in log.read_text().splitlines()]
+    assert len(starts) >= 3, starts  # more than the OS takes on one command line: several processes
+    assert all(size < 2 << 20 for size in starts), starts
+    assert run.scanned == tuple(targets)
+    assert sorted(r.path for r in run.results) == targets  # every batch's results, each once
+
+
+# slow: a performance measurement (bench/ has the scale numbers); the batching it relies on is the test above
 @pytest.mark.slow
 def test_twelve_thousand_files_under_a_long_folder_are_scanned(tmp_path: Path) -> None:
     deep = tmp_path / ("d" * 200) / ("e" * 50)
@@ -260,24 +286,50 @@ def _processes_mentioning(marker: str) -> list[str]:
     return found
 
 
-@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
-def test_a_signal_mid_scan_leaves_no_process_and_no_temp_folder(sig: signal.Signals, tmp_path: Path) -> None:
-    private = tmp_path / "tmp"
-    private.mkdir()
-    env = {**os.environ, "TMPDIR": str(private), "NO_COLOR": "1"}
-    proc = subprocess.Popen([*FASTPOLICY, "scan", "tests/fixtures/apps"], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline and not any("semgrep-core" in p for p in _processes_mentioning(str(private))):
-        assert proc.poll() is None, proc.communicate()
-        time.sleep(0.1)
-    assert any("semgrep-core" in p for p in _processes_mentioning(str(private))), "semgrep-core never started"
-    proc.send_signal(sig)
-    _, err = proc.communicate(timeout=30)
+def _interrupt_mid_scan(sig: signal.Signals, private: Path, args: list[str], env: dict[str, str] | None = None) -> None:
+    """Start a scan, wait for the engine ("semgrep-core") to run, send `sig`: no process and no temp folder may outlive it."""
+    full_env = {**os.environ, "TMPDIR": str(private), "NO_COLOR": "1", **(env or {})}
+    # as from a terminal: a test run started in the background (`make test &`, CI runners) inherits an ignored SIGINT,
+    # which Python keeps, so Ctrl-C would never reach the scan and the test would wait on a scan that cannot stop
+    proc = subprocess.Popen([*FASTPOLICY, "scan", *args], cwd=ROOT, env=full_env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    try:
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline and not any("semgrep-core" in p for p in _processes_mentioning(str(private))):
+            assert proc.poll() is None, proc.communicate()
+            time.sleep(0.05)
+        assert any("semgrep-core" in p for p in _processes_mentioning(str(private))), "semgrep-core never started"
+        proc.send_signal(sig)
+        _, err = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:  # a failed test leaves no scan running
+            proc.kill()
+            proc.wait()
     assert proc.returncode in (130, 143), err
     assert "Traceback" not in err
     time.sleep(0.5)
     assert _processes_mentioning(str(private)) == []
     assert list(private.iterdir()) == []
+
+
+HANGING = str(ROOT / "tests" / "fixtures" / "fake-semgrep" / "hanging")
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_a_signal_mid_scan_leaves_no_process_and_no_temp_folder(sig: signal.Signals, tmp_path: Path) -> None:
+    """Signal forwarding and the process-group kill are ours: a stand-in semgrep whose engine child ignores the signal."""
+    private = tmp_path / "tmp"
+    private.mkdir()
+    _interrupt_mid_scan(sig, private, ["--no-cache", "--select", "SEC-010", CORS], env={"FASTPOLICY_SEMGREP": HANGING})
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_a_signal_mid_scan_of_real_semgrep_leaves_no_process_and_no_temp_folder(sig: signal.Signals, tmp_path: Path) -> None:
+    """The same with the real semgrep over every fixture app and every rule (slow: waits for semgrep-core to start)."""
+    private = tmp_path / "tmp"
+    private.mkdir()
+    _interrupt_mid_scan(sig, private, ["--no-cache", "tests/fixtures/apps"])
 
 
 # -- SARIF uris ---------------------------------------------------------------------------------------

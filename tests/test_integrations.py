@@ -136,6 +136,21 @@ def test_the_pre_commit_manifest_is_valid() -> None:
     clientlib.load_manifest(str(ROOT / ".pre-commit-hooks.yaml"))  # pre-commit's own schema check
 
 
+def test_the_pre_commit_hook_entry_scans_the_whole_project(tmp_path: Path) -> None:
+    """What pre-commit runs: the hook's entry, in the repository root, with no file names (pass_filenames: false)."""
+    hooks = {h["id"]: h for h in yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))}
+    program, *args = hooks["fastpolicy"]["entry"].split()
+    assert program == "fastpolicy"
+    project = tmp_path / "project"
+    shutil.copytree(ROOT / "tests" / "fixtures" / "projects" / "cors", project)
+    result = run_cli(*args, cwd=project)
+    assert result.returncode == 1, result.stdout + result.stderr  # the wildcard CORS fails the commit
+    assert "SEC-010" in result.stdout and "app/main.py" in result.stdout
+
+
+# slow: pre-commit builds a fresh virtualenv and pip-installs fastpolicy with semgrep (minutes); the manifest check,
+# the entry test above and the wheel test (tests/test_packaging.py) cover its parts in the default run
+@pytest.mark.slow
 @pytest.mark.skipif(shutil.which("pre-commit") is None or not shutil.which("git"), reason="pre-commit is not installed")
 def test_pre_commit_try_repo_runs_the_hook(tmp_path: Path) -> None:
     project = tmp_path / "project"

@@ -33,9 +33,24 @@ def configured_options() -> SiteOptions:
     return SiteOptions.from_config({"fastpolicy": env})
 
 
+# `make test` builds the site with `mkdocs build --strict` just before pytest and names that build here, so the
+# page and browser tests check the very site make test published instead of building it a second time
+PREBUILT = "FASTPOLICY_TEST_SITE_DIR"
+
+
 @lru_cache(maxsize=1)
 def built_site() -> tuple[Catalogue, Path]:
-    """The site, built once per test session (the browser test uses it too)."""
+    """The site, built once per test session (the browser test uses it too), or the build FASTPOLICY_TEST_SITE_DIR names."""
+    prebuilt = os.environ.get(PREBUILT)
+    if prebuilt:
+        out = Path(prebuilt).resolve()
+        assert (out / "index.html").is_file() and (out / "search" / "search_index.json").is_file(), f"{PREBUILT}={prebuilt} holds no built site"
+        built = (out / "search" / "search_index.json").stat().st_mtime  # written last by mkdocs' search plugin
+        sources = [ROOT / "mkdocs.yml", *(f for d in ("policies", "schemas", "site", "engine/fastpolicy") for f in (ROOT / d).rglob("*")
+                                            if f.is_file() and f.suffix != ".pyc")]
+        stale = [str(f.relative_to(ROOT)) for f in sources if f.stat().st_mtime > built]
+        assert not stale, f"{PREBUILT}={prebuilt} is older than {stale[:5]}: rebuild it (mkdocs build --strict) or unset it"
+        return configured_options().load(), out
     out = Path(tempfile.mkdtemp(prefix="fastpolicy-site-")) / "site"
     catalogue = build_site(configured_options(), out)
     return catalogue, out

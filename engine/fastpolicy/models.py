@@ -190,6 +190,8 @@ class ScanResult:
     deployment_evidence: tuple[str, ...] = ()
     rules: tuple[RuleInfo, ...] = ()  # the rules that ran, by id
     root: str = ""  # absolute project root (SARIF's %SRCROOT%): the repository holding the scanned paths, else their folder
+    acknowledged: tuple[ScanError, ...] = ()  # unparsable files the configuration acknowledges: listed, not errors
+    per_file_ignored: int = 0  # findings dropped by the configuration's per-file-ignores
 
     @property
     def complete(self) -> bool:

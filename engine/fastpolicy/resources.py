@@ -29,3 +29,11 @@ def schemas_dir() -> Path:
 
 def policy_schema_path() -> Path:
     return schemas_dir() / "policy.schema.json"
+
+
+def config_schema_path() -> Path:
+    return schemas_dir() / "config.schema.json"
+
+
+def overrides_schema_path() -> Path:
+    return schemas_dir() / "overrides.schema.json"

@@ -13,6 +13,7 @@ from ..config import docs_url_from_env
 from ..errors import ScanFailed, UnknownName, UsageError
 from ..models import SEVERITIES, Finding, Policy, RuleInfo, ScanError, ScanResult
 from ..project import ProjectModel, build_model
+from ..project.facts import FileRole
 from ..project.builder import MODEL_GLOBS
 from .cache import ResultCache, config_key, merge, semgrep_identity
 from .compiler import compile_config
@@ -20,7 +21,9 @@ from .decide import not_applicable
 from .findings import DocsLinks, findings_from_run, model_findings, raise_rule_errors
 from .semgrep import DEFAULT_JOBS, DEFAULT_TIMEOUT_THRESHOLD, SemgrepRun, find_executable, run_semgrep
 from .suppression import clear_source_cache, filter_findings
+from .pathmatch import Patterns, relative_to
 from .targets import MAX_FILE_BYTES, collect, name_globs, resolve_root, wanted
+from .unparsable import acknowledge, explain
 
 
 @dataclass(frozen=True)
@@ -36,6 +39,13 @@ class ScanOptions:
     org_docs_url: str = ""  # the organization's built site; '' = its records link to docs_url only when that is not the public site
     jobs: int = DEFAULT_JOBS
     timeout_threshold: int = DEFAULT_TIMEOUT_THRESHOLD  # rule timeouts after which a file is skipped and reported not checked
+    # from the project configuration (configuration/): globs are relative to `base`, its folder ('' = each scanned root)
+    base: str = ""
+    config_path: str = ""  # the configuration file, as shown (named by its warnings)
+    gitignore: bool = True
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()  # glob -> record ids
+    roles: tuple[tuple[str, tuple[str, ...]], ...] = ()  # role -> globs
+    unparsable: tuple[str, ...] = ()
 
 
 def select_policies(catalogue: Catalogue, select: Sequence[str], ignore: Sequence[str]) -> list[Policy]:
@@ -59,13 +69,14 @@ def scan(catalogue: Catalogue, roots: Sequence[str], options: ScanOptions, progr
     say(f"selecting files under {', '.join(roots)}")
     rule_globs = name_globs(p for p in selected if p.check.uses_semgrep)
     roots = [resolve_root(r) for r in roots]
-    targets = collect(roots, tuple(sorted({*rule_globs, *MODEL_GLOBS})), exclude=options.exclude, max_bytes=options.max_file_bytes)
+    targets = collect(roots, tuple(sorted({*rule_globs, *MODEL_GLOBS})), exclude=options.exclude, max_bytes=options.max_file_bytes,
+                      base=options.base, gitignore=options.gitignore)
     if not targets.files and targets.errors:  # e.g. the only file is too large: say so, never "nothing to check"
         return ScanResult(findings=(), errors=targets.errors, files_scanned=0, rules_run=len(selected), suppressed=0, below_threshold=0)
     if not targets.files:
         raise ScanFailed(f"no file to check under {', '.join(roots)}: fastpolicy reads Python, Dockerfiles, YAML manifests and config files")
     say(f"reading the project model of {len(targets.files)} files")
-    model = build_model(targets.files, roots=roots, deployment=options.deployment or None)
+    model = build_model(targets.files, roots=roots, deployment=options.deployment or None, role_of=configured_roles(options, roots))
     skipped = sorted(p.id for p in selected if not_applicable(p, model))
     policies = [p for p in selected if p.id not in skipped]
     errors: list[ScanError] = [*targets.errors, *model_errors(model)]
@@ -86,6 +97,8 @@ def scan(catalogue: Catalogue, roots: Sequence[str], options: ScanOptions, progr
         findings += findings_from_run(semgrep_policies, run, links, lambda _path: model)
     unparsed = {e.path for e in errors if e.kind in ("unparsed", "partial-parse")}
     errors = [e for e in errors if not (e.kind == "model-unreadable" and e.path in unparsed)]  # one report per unreadable file
+    errors, acknowledged = acknowledge(explain(errors), options.unparsable, options.base or project_root(roots), options.config_path or "configuration")
+    findings, per_file_ignored = per_file_ignore(findings, options, roots)
     kept, suppressed, below = filter_findings(findings, options.severity)
     return ScanResult(
         findings=tuple(sorted(set(kept), key=Finding.sort_key)),
@@ -99,7 +112,35 @@ def scan(catalogue: Catalogue, roots: Sequence[str], options: ScanOptions, progr
         deployment_evidence=tuple(str(e) for e in model.deployment.evidence),
         rules=tuple(rule_info(p, links.url(p)) for p in policies),
         root=project_root(roots),
+        acknowledged=tuple(sorted(set(acknowledged), key=ScanError.sort_key)),
+        per_file_ignored=per_file_ignored,
     )
+
+
+def configured_roles(options: ScanOptions, roots: Sequence[str]) -> Callable[[str], FileRole | None] | None:
+    """The configuration's `roles` as a lookup for the project model (globs relative to the configuration's folder)."""
+    if not options.roles:
+        return None
+    base = options.base or project_root(roots)
+    matchers = [(role, glob, Patterns.of(base, (glob,), origin=f"{options.config_path}: roles.{role}")) for role, globs in options.roles for glob in globs]
+
+    def role_of(path: str) -> FileRole | None:
+        for role, glob, patterns in matchers:
+            if patterns.matches(path):
+                return FileRole(path, role, f"configured: {glob}")
+        return None
+
+    return role_of
+
+
+def per_file_ignore(findings: Sequence[Finding], options: ScanOptions, roots: Sequence[str]) -> tuple[list[Finding], int]:
+    """Drop the findings the configuration's per-file-ignores name for their file; return (kept, how many dropped)."""
+    if not options.per_file_ignores:
+        return list(findings), 0
+    base = options.base or project_root(roots)
+    rules = [(Patterns.of(base, (glob,), origin=f"{options.config_path}: per-file-ignores"), set(ids)) for glob, ids in options.per_file_ignores]
+    kept = [f for f in findings if not any(f.rule_id in ids and patterns.matches(f.path) for patterns, ids in rules)]
+    return kept, len(findings) - len(kept)
 
 
 def _run(config: dict[str, object], files: list[str], options: ScanOptions, errors: list[ScanError]) -> SemgrepRun:
@@ -156,10 +197,10 @@ def not_checked_after_timeouts(run: SemgrepRun, threshold: int) -> list[ScanErro
 def project_context(roots: Sequence[str], options: ScanOptions) -> ProjectModel:
     """The project model a scan of `roots` would decide with (what `fastpolicy context` shows)."""
     roots = [resolve_root(r) for r in roots]
-    targets = collect(roots, MODEL_GLOBS, exclude=options.exclude, max_bytes=options.max_file_bytes)
+    targets = collect(roots, MODEL_GLOBS, exclude=options.exclude, max_bytes=options.max_file_bytes, base=options.base, gitignore=options.gitignore)
     if not targets.files:
         raise ScanFailed(f"no file to read under {', '.join(roots)}")
-    return build_model(targets.files, roots=roots, deployment=options.deployment or None)
+    return build_model(targets.files, roots=roots, deployment=options.deployment or None, role_of=configured_roles(options, roots))
 
 
 def model_errors(model: ProjectModel) -> list[ScanError]:

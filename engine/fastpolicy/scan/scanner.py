@@ -13,15 +13,15 @@ from ..config import docs_url_from_env
 from ..errors import ScanFailed, UnknownName, UsageError
 from ..models import SEVERITIES, Finding, Policy, RuleInfo, ScanError, ScanResult
 from ..project import ProjectModel, build_model
-from ..project.facts import FileRole
 from ..project.builder import MODEL_GLOBS
+from ..project.facts import FileRole
 from .cache import ResultCache, config_key, merge, semgrep_identity
 from .compiler import compile_config
 from .decide import not_applicable
 from .findings import DocsLinks, findings_from_run, model_findings, raise_rule_errors
+from .pathmatch import Patterns
 from .semgrep import DEFAULT_JOBS, DEFAULT_TIMEOUT_THRESHOLD, SemgrepRun, find_executable, run_semgrep
 from .suppression import clear_source_cache, filter_findings
-from .pathmatch import Patterns, relative_to
 from .targets import MAX_FILE_BYTES, collect, name_globs, resolve_root, wanted
 from .unparsable import acknowledge, explain
 

@@ -109,6 +109,10 @@ class Policy:
     seed_note: str = ""
     limitations: tuple[str, ...] = ()
     lines: Mapping[str, int] = field(default_factory=dict, compare=False, repr=False)
+    # set by an organization's overrides.yaml (catalogue/overrides.py): never in the record's own file
+    enabled: bool = True
+    narrowed: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # paths include/exclude globs findings must fit
+    overridden: tuple[str, ...] = ()  # what was changed and by whom, as sentences ("severity low (was high; overridden by ...)")
 
     def line_of(self, *keys: str | int) -> int:
         """Line of a nested key (e.g. 'examples', 0) in the record's file; 1 when unknown."""

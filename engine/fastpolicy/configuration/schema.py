@@ -43,7 +43,8 @@ def schema_problems(schema_path: Path, data: Any, shown: str, lines: Mapping[str
                 allowed = ", ".join(str(v) for v in leaf.validator_value)
                 found.append(_problem(shown, lines, (*prefix, *path, leaf.instance), f"unknown key '{leaf.instance}' (one of {allowed})"))
                 continue
-            found.append(_problem(shown, lines, (*prefix, *path), _sentence(leaf)))
+            custom = leaf.schema.get("x-anyof-message") if leaf.validator == "anyOf" and isinstance(leaf.schema, dict) else None
+            found.append(_problem(shown, lines, (*prefix, *path), custom or _sentence(leaf)))
     return sorted(set(found))
 
 

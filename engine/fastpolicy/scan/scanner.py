@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..catalogue.catalogue import Catalogue
+from ..catalogue.overrides import outside_narrowed_paths
 from ..catalogue.resolve import is_named
 from ..config import docs_url_from_env
 from ..errors import ScanFailed, UnknownName, UsageError
@@ -63,7 +64,7 @@ def scan(catalogue: Catalogue, roots: Sequence[str], options: ScanOptions, progr
     if options.severity not in SEVERITIES:
         raise UsageError(f"--severity must be one of {', '.join(SEVERITIES)}")
     clear_source_cache()
-    selected = [p for p in select_policies(catalogue, options.select, options.ignore) if p.check.automated]
+    selected = [p for p in select_policies(catalogue, options.select, options.ignore) if p.check.automated and p.enabled]  # enabled: overrides.yaml
     if not selected:
         raise UsageError("no automated record is selected: nothing to check")
     say(f"selecting files under {', '.join(roots)}")
@@ -99,6 +100,7 @@ def scan(catalogue: Catalogue, roots: Sequence[str], options: ScanOptions, progr
     errors = [e for e in errors if not (e.kind == "model-unreadable" and e.path in unparsed)]  # one report per unreadable file
     errors, acknowledged = acknowledge(explain(errors), options.unparsable, options.base or project_root(roots), options.config_path or "configuration")
     findings, per_file_ignored = per_file_ignore(findings, options, roots)
+    findings, _narrowed = outside_narrowed_paths(findings, policies, options.base or project_root(roots))
     kept, suppressed, below = filter_findings(findings, options.severity)
     return ScanResult(
         findings=tuple(sorted(set(kept), key=Finding.sort_key)),

@@ -91,13 +91,24 @@ def test_command_line_flags_override_the_file(project: Path, configured_scan: tu
     assert data["summary"]["below_threshold"] == 2  # app/main.py and app/new_syntax.py; sub/ excluded by --exclude
 
 
-@pytest.mark.parametrize(("args", "expected"), [
-    ((), 1), (("--exit-zero",), 0), (("--fail-on", "critical"), 0), (("--fail-on", "high"), 1), (("--fail-on", "HIGH", "--exit-zero"), 0),
-])
+@pytest.mark.parametrize(("args", "expected"), [(("--exit-zero",), 0), (("--fail-on", "CRITICAL"), 0), (("--fail-on", "high"), 1)])
 def test_exit_code_control(project: Path, configured_scan: tuple[int, dict, str], args: tuple[str, ...], expected: int) -> None:
-    code, data, _ = scan(*args, "--cache-dir", str(project / ".cache"), ".", cwd=project)
+    code, data, _ = scan(*args, "--cache-dir", str(project / ".cache"), "app/main.py", cwd=project)
     assert code == expected
-    assert len(data["findings"]) == 3  # shown whatever fails
+    assert len(data["findings"]) == 1  # shown whatever fails
+
+
+@pytest.mark.parametrize(("severities", "fail_on", "exit_zero", "complete", "expected"), [
+    ((), None, False, True, 0), (("low",), None, False, True, 1), (("low",), "medium", False, True, 0), (("medium", "low"), "medium", False, True, 1),
+    (("critical",), "critical", False, True, 1), (("critical",), None, True, True, 0), (("critical",), None, True, False, 3), ((), "info", False, False, 3),
+])
+def test_the_exit_code_decision(severities: tuple[str, ...], fail_on: str | None, exit_zero: bool, complete: bool, expected: int) -> None:
+    from fastpolicy.cli.options import exit_code
+    from fastpolicy.models import Finding, ScanError, ScanResult
+
+    findings = tuple(Finding("SEC-010", "n", "t", s, (), "a.py", i + 1, i + 1, 1, "m", "c", "") for i, s in enumerate(severities))
+    errors = () if complete else (ScanError("unparsed", "error", "x", "a.py"),)
+    assert exit_code(ScanResult(findings, errors, 1, 1), fail_on=fail_on, exit_zero=exit_zero) == expected
 
 
 def test_fail_on_from_the_file_and_exit_zero_never_hides_an_incomplete_scan(project: Path, configured_scan: tuple[int, dict, str], tmp_path: Path) -> None:

@@ -23,7 +23,7 @@ def scan_json(*args: str, env: dict[str, str] | None = None):
 def test_findings_follow_the_json_contract() -> None:
     result, data = scan_json("--select", "SEC-010", CORS)
     assert result.returncode == 1, result.stderr
-    assert set(data) == {"version", "findings", "errors", "summary"}
+    assert set(data) == {"version", "findings", "errors", "acknowledged", "summary"}
     [finding] = data["findings"]
     assert set(finding) == FINDING_KEYS
     assert finding["rule_id"] == "SEC-010"

@@ -107,6 +107,7 @@ class Ignored:
         self._by_folder: dict[str, Patterns] = {}
         start = os.path.abspath(root if os.path.isdir(root) else os.path.dirname(root) or ".")
         top = git_top(start) or start
+        self._top = top
         current = start
         while True:
             self.enter(current)
@@ -124,6 +125,8 @@ class Ignored:
 
     def ignored(self, path: str, is_dir: bool = False) -> bool:
         """The deepest .gitignore with a verdict wins (a nested `!keep.py` re-includes what a parent ignored)."""
+        if not self._by_folder:  # no .gitignore anywhere: the common case costs nothing
+            return False
         absolute = os.path.abspath(path)
         folder = os.path.dirname(absolute)
         while True:
@@ -133,7 +136,7 @@ class Ignored:
                 if verdict is not None:
                     return verdict
             parent = os.path.dirname(folder)
-            if parent == folder:
+            if parent == folder or folder == self._top:
                 return False
             folder = parent
 

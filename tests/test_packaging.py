@@ -37,6 +37,7 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_wheel_carries_the_catalogue_and_scans_from_anywhere(wheel: Path, tmp_path: Path) -> None:
     names = zipfile.ZipFile(wheel).namelist()
     assert "fastpolicy/data/schemas/policy.schema.json" in names
+    assert "fastpolicy/data/schemas/config.schema.json" in names and "fastpolicy/data/schemas/overrides.schema.json" in names
     assert "fastpolicy/data/policies/sections.yaml" in names
     records = [n for n in names if n.startswith("fastpolicy/data/policies/") and n.count("/") == 4]
     assert len(records) == len(list((ROOT / "policies").glob("*/*.yaml")))

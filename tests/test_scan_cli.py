@@ -29,7 +29,7 @@ def cors_scan():
 def test_findings_follow_the_json_contract(cors_scan) -> None:  # type: ignore[no-untyped-def]
     result, data = cors_scan
     assert result.returncode == 1, result.stderr
-    assert set(data) == {"version", "findings", "errors", "summary"}
+    assert set(data) == {"version", "findings", "errors", "acknowledged", "summary"}
     [finding] = data["findings"]
     assert set(finding) == FINDING_KEYS
     assert finding["rule_id"] == "SEC-010"

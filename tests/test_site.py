@@ -274,6 +274,16 @@ def test_reference_pages_are_generated_from_the_schema_and_the_cli(site: tuple[C
             assert f"fastpolicy {name} {sub}" in cli, sub
     assert "--policies" in cli and "--out" in cli
     assert (out / "reference" / "writing-rules" / "index.html").is_file()
+    from fastpolicy.configuration.schema import load_schema
+    from fastpolicy.resources import config_schema_path, overrides_schema_path
+
+    config = (out / "reference" / "configuration" / "index.html").read_text(encoding="utf-8")
+    for key in load_schema(config_schema_path())["properties"]:
+        assert f"<code>{key}</code>" in config, key
+    for key in load_schema(overrides_schema_path())["$defs"]["override"]["properties"]:
+        assert f"<code>{key}</code>" in config, key
+    adopting = (out / "adopting" / "index.html").read_text(encoding="utf-8")
+    assert "Configuration" in adopting and "Organization overrides" in adopting
 
 
 # --------------------------------------------------------------------------- search, links, offline
@@ -555,6 +565,8 @@ def test_the_record_schema_is_published_at_its_stable_url(site: tuple[Catalogue,
     _catalogue, out = site
     published = out / "schemas" / "policy.schema.json"
     assert published.read_bytes() == (ROOT / "schemas" / "policy.schema.json").read_bytes()
+    for name in ("config.schema.json", "overrides.schema.json"):  # `$schema` for fastpolicy.toml and overrides.yaml editors
+        assert (out / "schemas" / name).read_bytes() == (ROOT / "schemas" / name).read_bytes()
     assert json.loads(published.read_text(encoding="utf-8"))["$id"] == "https://fastpolicy.dev/schemas/policy.schema.json"
     page = (out / "integrations" / "index.html").read_text(encoding="utf-8")
     assert "yaml-language-server: $schema=https://fastpolicy.dev/schemas/policy.schema.json" in page

@@ -42,6 +42,10 @@ class UnknownName(UsageError):
     """A record or section the catalogue does not have; the CLI prefixes the option that named it."""
 
 
+class ConfigError(UsageError):
+    """The project configuration (pyproject.toml [tool.fastpolicy], fastpolicy.toml, overrides.yaml) is invalid."""
+
+
 class PolicyError(FastpolicyError):
     """One or more policy records are invalid (syntax, schema, ids, relations, semgrep syntax)."""
 

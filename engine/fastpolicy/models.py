@@ -109,6 +109,10 @@ class Policy:
     seed_note: str = ""
     limitations: tuple[str, ...] = ()
     lines: Mapping[str, int] = field(default_factory=dict, compare=False, repr=False)
+    # set by an organization's overrides.yaml (catalogue/overrides.py): never in the record's own file
+    enabled: bool = True
+    narrowed: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # paths include/exclude globs findings must fit
+    overridden: tuple[str, ...] = ()  # what was changed and by whom, as sentences ("severity low (was high; overridden by ...)")
 
     def line_of(self, *keys: str | int) -> int:
         """Line of a nested key (e.g. 'examples', 0) in the record's file; 1 when unknown."""
@@ -210,6 +214,8 @@ class ScanResult:
     diff_ref: str = ""  # a diff scan: the git ref changes are counted from
     diff_files: int = 0  # the changed files a diff scan checked
     diff_skipped_rules: tuple[str, ...] = ()  # project-wide rules a diff scan cannot decide
+    acknowledged: tuple[ScanError, ...] = ()  # unparsable files the configuration acknowledges: listed, not errors
+    per_file_ignored: int = 0  # findings dropped by the configuration's per-file-ignores
 
     @property
     def complete(self) -> bool:

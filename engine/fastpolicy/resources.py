@@ -42,3 +42,9 @@ def site_sources_dir() -> Path:
 def mkdocs_config_path() -> Path:
     """The site's mkdocs.yml."""
     return _locate("mkdocs.yml", folder=False)
+def config_schema_path() -> Path:
+    return schemas_dir() / "config.schema.json"
+
+
+def overrides_schema_path() -> Path:
+    return schemas_dir() / "overrides.schema.json"

@@ -14,6 +14,7 @@ from ..resources import policies_dir
 from .catalogue import Catalogue
 from .graph import graph_problems
 from .markers import check_markers
+from .overrides import OVERRIDES_FILE, apply_overrides, read_overrides
 from .schema import describe, line_for, validate_record
 from .snapshot import read_snapshot, remember_valid, validated_marker, write_snapshot
 
@@ -85,7 +86,7 @@ def _record_files(folder: Path, problems: list[Problem]) -> list[Path]:
             continue
         relative = path.relative_to(folder)
         if len(relative.parts) == 1:
-            if relative.name not in (SECTIONS_FILE, SEED_FILE):
+            if relative.name not in (SECTIONS_FILE, SEED_FILE, OVERRIDES_FILE):
                 problems.append(Problem(display_path(path), 0, "a record must sit in a section folder: <section>/<ID>-<name>.yaml"))
             continue
         if len(relative.parts) > 2:
@@ -215,7 +216,8 @@ def _assemble(folders: Sequence[tuple[Path, str]], seed: Mapping[str, SeedRule],
             loaded.append((policy, file))
 
     _check_unique(loaded, problems)
-    policies = tuple(sorted((p for p, _ in loaded), key=lambda p: p.id))
+    overrides = [o for folder, origin in folders if origin != "builtin" for o in read_overrides(folder, display_path(folder / OVERRIDES_FILE), problems)]
+    policies = tuple(sorted(apply_overrides([p for p, _ in loaded], overrides, problems), key=lambda p: p.id))
     catalogue = Catalogue(policies=policies, sections=sections, seed=seed, folders=tuple(o for _, o in folders))
     if not trusted:
         problems.extend(graph_problems(catalogue))
@@ -274,8 +276,11 @@ def _check_unique(loaded: Iterable[tuple[Policy, Path]], problems: list[Problem]
     for policy, _ in loaded:
         first = ids.get(policy.id)
         if first:
-            what = "a built-in record" if first.origin == "builtin" and policy.origin != "builtin" else "another record"
-            problems.append(Problem(policy.path, policy.line_of("id"), f"duplicate id '{policy.id}': clashes with {what} at {first.path}"))
+            builtin = first.origin == "builtin" and policy.origin != "builtin"
+            what = "a built-in record" if builtin else "another record"
+            hint = (f" (to change a built-in record's severity, disable it or narrow its paths, write it in "
+                    f"{display_path(Path(policy.origin) / OVERRIDES_FILE)} instead of copying the record)") if builtin else ""
+            problems.append(Problem(policy.path, policy.line_of("id"), f"duplicate id '{policy.id}': clashes with {what} at {first.path}{hint}"))
         else:
             ids[policy.id] = policy
         for name in (policy.name, *policy.aliases):

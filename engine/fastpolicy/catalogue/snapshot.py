@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .. import __version__
-from ..resources import policy_schema_path
+from ..resources import overrides_schema_path, policy_schema_path
 from .catalogue import Catalogue
 
 _HERE = Path(__file__).resolve().parent
@@ -24,7 +24,8 @@ def validated_marker(folders: Sequence[tuple[Path, str]], seed_file: Path) -> Pa
     digest = hashlib.sha256(__version__.encode())
     digest.update(seed_file.read_bytes())
     for code in (_HERE / "loader.py", _HERE / "snapshot.py", _HERE / "schema.py", _HERE / "graph.py",
-                 _HERE / "markers.py", _HERE.parent / "models.py", policy_schema_path()):
+                 _HERE / "markers.py", _HERE / "overrides.py", _HERE.parent / "models.py", policy_schema_path(),
+                 overrides_schema_path()):
         digest.update(code.read_bytes())
     for folder, origin in folders:
         digest.update(f"\0{origin}\0".encode())

@@ -26,7 +26,22 @@ SelectOption = Annotated[
     typer.Option("--select", "-s", help="Only these record ids, names or sections (repeatable).", show_default=False),
 ]
 
+ConfigOption = Annotated[
+    Optional[Path],
+    typer.Option("--config", help="Read the configuration from this file (a pyproject.toml with a tool.fastpolicy table, or a fastpolicy.toml) instead of the nearest one.", show_default=False),
+]
 
+IsolatedOption = Annotated[bool, typer.Option("--isolated", help="Ignore every configuration file.")]
+
+ExcludeOption = Annotated[
+    Optional[list[str]],
+    typer.Option("--exclude", help="Gitignore-style pattern of files or folders to leave out, relative to the project root (repeatable; replaces the configuration's exclude).", show_default=False),
+]
+
+ExtendExcludeOption = Annotated[
+    Optional[list[str]],
+    typer.Option("--extend-exclude", help="Like --exclude, but added to the configuration's exclude (repeatable).", show_default=False),
+]
 
 RecordArgument = Annotated[str, typer.Argument(help="Record id, name or alias, in any case (SEC-010, cors-wildcard-origin).", show_default=False)]
 

@@ -11,10 +11,24 @@ import typer
 from rich.console import Console
 
 from ..errors import EXIT_FINDINGS, EXIT_OK, EXIT_SCAN_FAILED, UnknownName, UsageError
-from ..models import ScanResult
-from .choices import Deployment, GraphFormat, ListFormat, PoliciesOption, RecordArgument, ScanFormat, SectionOption, SelectOption, Severity
+from ..models import ScanResult, severity_rank
+from .choices import (
+    ConfigOption,
+    Deployment,
+    ExcludeOption,
+    ExtendExcludeOption,
+    GraphFormat,
+    IsolatedOption,
+    ListFormat,
+    PoliciesOption,
+    RecordArgument,
+    ScanFormat,
+    SectionOption,
+    SelectOption,
+    Severity,
+)
 
-__all__ = ["Deployment", "GraphFormat", "ListFormat", "PoliciesOption", "RecordArgument", "ScanFormat", "SectionOption", "SelectOption", "Severity",
+__all__ = ["ConfigOption", "Deployment", "ExcludeOption", "ExtendExcludeOption", "IsolatedOption", "GraphFormat", "ListFormat", "PoliciesOption", "RecordArgument", "ScanFormat", "SectionOption", "SelectOption", "Severity",
            "_catalogue", "_emit", "_err", "_flag", "_out", "app", "exit_code"]
 
 app = typer.Typer(
@@ -35,10 +49,16 @@ def _err() -> Console:
 
 
 def _catalogue(policies: Optional[list[Path]], sections: Optional[list[str]] = None, revalidate: bool = False):  # type: ignore[no-untyped-def]
+    """The catalogue with these organization folders; None (no --policies given) = the `policies` of the project
+    configuration found from the working directory, if any."""
     from ..catalogue.loader import load_catalogue
 
+    if policies is None:
+        from ..configuration.settings import project_config
+
+        policies = list(project_config(["."]).policies or ())
     with _flag("--section"):
-        return load_catalogue(policies or [], sections_only=sections or (), revalidate=revalidate)
+        return load_catalogue(policies, sections_only=sections or (), revalidate=revalidate)
 
 
 @contextmanager
@@ -61,10 +81,14 @@ def _emit(command: str, format: str, result: object, output: Optional[Path] = No
 
 
 
-def exit_code(result: ScanResult) -> int:
-    """The one place a scan's exit code is decided."""
+def exit_code(result: ScanResult, fail_on: str | None = None, exit_zero: bool = False) -> int:
+    """The one place a scan's exit code is decided: 3 when incomplete (whatever else was asked), else 1 when a reported
+    finding is at or above `fail_on` (every reported finding when None) unless `exit_zero`, else 0."""
     if not result.complete:
         return EXIT_SCAN_FAILED
-    return EXIT_FINDINGS if result.findings else EXIT_OK
+    if exit_zero:
+        return EXIT_OK
+    failing = [f for f in result.findings if fail_on is None or severity_rank(f.severity) <= severity_rank(fail_on)]
+    return EXIT_FINDINGS if failing else EXIT_OK
 
 

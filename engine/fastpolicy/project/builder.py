@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path, PurePosixPath
 
 from .classes import collect_classes
@@ -35,8 +35,9 @@ def _read(path: Path) -> str | None:
 
 
 def build_model(files: Sequence[str], *, roots: Sequence[str] = (".",), role_overrides: Mapping[str, Sequence[str]] | None = None,
-                deployment: str | None = None, base: Path = Path(".")) -> ProjectModel:
-    """`files` are paths as the scan shows them, relative to `base` (the working directory)."""
+                deployment: str | None = None, base: Path = Path("."), role_of: Callable[[str], FileRole | None] | None = None) -> ProjectModel:
+    """`files` are paths as the scan shows them, relative to `base` (the working directory); `role_of` (the project
+    configuration's `roles`) gives a file its role before the conventions are consulted."""
     problems: list[ModelProblem] = []
     roles: list[FileRole] = []
     modules: list[Module] = []
@@ -48,7 +49,7 @@ def build_model(files: Sequence[str], *, roots: Sequence[str] = (".",), role_ove
             continue
         texts[path] = text
         rel = _relative(path, roots)
-        role = classify(rel, text[:4096], role_overrides)
+        role = (role_of(path) if role_of else None) or classify(rel, text[:4096], role_overrides)
         roles.append(FileRole(path, role.role, role.reason))
         if path.endswith((".py", ".pyi")) and role.role not in ("generated", "vendored") and len(text) <= MAX_PY_BYTES:
             try:

@@ -49,6 +49,8 @@ def record_summary(policy: Policy) -> dict[str, Any]:
         "seed": list(policy.seed),
         "check": policy.check.kind,
         "origin": policy.origin,
+        "enabled": policy.enabled,
+        "overridden": list(policy.overridden),
     }
 
 
@@ -57,8 +59,14 @@ def list_table(records: Sequence[Policy]) -> Table:
     for column in ("id", "title", "section", "level", "severity", "check", "seed"):
         table.add_column(column)
     for p in records:
-        table.add_row(p.id, escape(p.title), p.section, p.level, p.severity, p.check.kind, ", ".join(p.seed))
+        severity = p.severity + (" *" if p.overridden else "") if p.enabled else f"{p.severity} (disabled)"
+        table.add_row(p.id, escape(p.title), p.section, p.level, severity, p.check.kind, ", ".join(p.seed))
     return table
+
+
+def override_notes(records: Sequence[Policy]) -> list[Hanging]:
+    """Under the table: each record an organization's overrides.yaml changed, its effective value and where it came from."""
+    return [Hanging(escape(f"* {p.id}: {'; '.join(p.overridden)}"), hang=2) for p in records if p.overridden]
 
 
 def reflow(text: str) -> str:
@@ -78,6 +86,7 @@ def reflow(text: str) -> str:
 def record_panel(policy: Policy, catalogue: Catalogue) -> Group:
     parts: list[Any] = [
         Text.from_markup(f"[bold]{policy.level}[/] · severity [bold]{policy.severity}[/] · {policy.section} / {escape(policy.topic)} · check: {policy.check.kind} · seed: {', '.join(policy.seed) or '—'}"),
+        *(Text(f"Organization override: {note}", style="bold") for note in policy.overridden),
         Text(""),
         Text(reflow(policy.statement), style="bold"),
         Text(""),
@@ -143,7 +152,8 @@ def _json(data: object) -> Rendered:
 
 
 def list_table_report(listing: Listing) -> Rendered:
-    return Rendered(rich=list_table(listing.records))
+    notes = override_notes(listing.records)
+    return Rendered(rich=Group(list_table(listing.records), *notes) if notes else list_table(listing.records))
 
 
 def list_json_report(listing: Listing) -> Rendered:

@@ -21,6 +21,8 @@ def summary(result: ScanResult) -> dict[str, Any]:
         "files_scanned": result.files_scanned,
         "findings": len(result.findings),
         "below_threshold": result.below_threshold,
+        "acknowledged": len(result.acknowledged),
+        "per_file_ignored": result.per_file_ignored,
         "rules_run": result.rules_run,
         "rules_skipped": list(result.skipped_rules),
         "suppressed": result.suppressed,
@@ -41,6 +43,7 @@ def as_data(result: ScanResult) -> dict[str, Any]:
         "version": SCHEMA_VERSION,
         "findings": findings,
         "errors": [asdict(e) for e in result.errors],
+        "acknowledged": [asdict(e) for e in result.acknowledged],
         "summary": summary(result),
     }
 

@@ -38,6 +38,11 @@ def render_text(result: ScanResult) -> list[RenderableType]:
             rule = f" [{e.rule_id}]" if e.rule_id else ""
             out.append(Hanging(f"{escape(where)}: {e.level}: {escape(e.kind)}{escape(rule)}: {escape(e.message)}", indent=2))
         out.append("")
+    if result.acknowledged:
+        out.append(f"[bold]Acknowledged unparsable ({len(result.acknowledged)}; not checked, listed in the configuration's `unparsable`):[/]")
+        for e in result.acknowledged:
+            out.append(Hanging(f"{escape(e.path)}{f':{e.line}' if e.line else ''}: {escape(e.kind)}: {escape(e.message)}", indent=2))
+        out.append("")
     counts = result.counts()
     parts = [f"{counts[s]} {s}" for s in SEVERITIES if counts[s]]
     total = len(result.findings)
@@ -48,6 +53,8 @@ def render_text(result: ScanResult) -> list[RenderableType]:
         extras.append(f"{result.suppressed} suppressed")
     if result.baselined:
         extras.append(f"{result.baselined} in the baseline")
+    if result.per_file_ignored:
+        extras.append(f"{result.per_file_ignored} ignored by per-file-ignores")
     if result.below_threshold:
         extras.append(f"{result.below_threshold} below the severity threshold")
     if result.skipped_rules:

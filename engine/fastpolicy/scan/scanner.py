@@ -9,12 +9,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..catalogue.catalogue import Catalogue
+from ..catalogue.overrides import outside_narrowed_paths
 from ..catalogue.resolve import is_named
 from ..config import DEFAULT_DOCS_URL, docs_url_from_env
 from ..errors import ScanFailed, UnknownName, UsageError
 from ..models import SEVERITIES, Finding, Policy, RuleInfo, ScanError, ScanResult
 from ..project import ProjectModel, build_model
 from ..project.builder import MODEL_GLOBS
+from ..project.facts import FileRole
 from ..project.isolated import build_model_isolated
 from .baseline import compare, load, write
 from .cache import ModelCache, ResultCache, config_key, merge, model_key, semgrep_identity
@@ -22,9 +24,11 @@ from .compiler import compile_config
 from .decide import not_applicable
 from .diff import changed_files, in_diff
 from .findings import DocsLinks, findings_from_run, model_findings, raise_rule_errors
+from .pathmatch import Patterns
 from .semgrep import DEFAULT_JOBS, DEFAULT_TIMEOUT_THRESHOLD, SemgrepRun, find_executable, run_semgrep
 from .suppression import META_RULES, apply_suppressions, clear_source_cache, filter_findings, meta_rule, meta_rule_info
 from .targets import MAX_FILE_BYTES, collect, name_globs, resolve_root, wanted
+from .unparsable import acknowledge, explain
 
 
 @dataclass(frozen=True)
@@ -44,6 +48,13 @@ class ScanOptions:
     write_baseline: Path | None = None  # write today's findings here, then compare with them
     diff: str = ""  # a git ref: check only the files changed since it (scan/diff.py)
     today: datetime.date | None = None  # when suppressions' `until=` dates are compared (None: today)
+    # from the project configuration (configuration/): globs are relative to `base`, its folder ('' = each scanned root)
+    base: str = ""
+    config_path: str = ""  # the configuration file, as shown (named by its warnings)
+    gitignore: bool = True
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()  # glob -> record ids
+    roles: tuple[tuple[str, tuple[str, ...]], ...] = ()  # role -> globs
+    unparsable: tuple[str, ...] = ()
 
 
 def select_policies(catalogue: Catalogue, select: Sequence[str], ignore: Sequence[str]) -> list[Policy]:
@@ -65,7 +76,7 @@ def scan(catalogue: Catalogue, roots: Sequence[str], options: ScanOptions, progr
     select = [t for t in options.select if not meta_rule(t)]
     if options.select and not select:
         raise UnknownName("FPY ids are the checks of suppression comments, which run with any record: select at least one record")
-    selected = [p for p in select_policies(catalogue, select, [t for t in options.ignore if not meta_rule(t)]) if p.check.automated]
+    selected = [p for p in select_policies(catalogue, select, [t for t in options.ignore if not meta_rule(t)]) if p.check.automated and p.enabled]  # enabled: overrides.yaml
     meta = [m for m in META_RULES if m not in meta_ignored]
     baseline = load(options.baseline) if options.baseline and not options.write_baseline else None  # a bad file fails before the scan
     if not selected:
@@ -73,7 +84,8 @@ def scan(catalogue: Catalogue, roots: Sequence[str], options: ScanOptions, progr
     say(f"selecting files under {', '.join(roots)}")
     rule_globs = name_globs(p for p in selected if p.check.uses_semgrep)
     roots = [resolve_root(r) for r in roots]
-    targets = collect(roots, tuple(sorted({*rule_globs, *MODEL_GLOBS})), exclude=options.exclude, max_bytes=options.max_file_bytes)
+    targets = collect(roots, tuple(sorted({*rule_globs, *MODEL_GLOBS})), exclude=options.exclude, max_bytes=options.max_file_bytes,
+                      base=options.base, gitignore=options.gitignore)
     if not targets.files and targets.errors:  # e.g. the only file is too large: say so, never "nothing to check"
         return ScanResult(findings=(), errors=targets.errors, files_scanned=0, rules_run=len(selected), suppressed=0, below_threshold=0)
     if not targets.files:
@@ -106,6 +118,9 @@ def scan(catalogue: Catalogue, roots: Sequence[str], options: ScanOptions, progr
         findings += findings_from_run(semgrep_policies, run, links, lambda _path: model)
     unparsed = {e.path for e in errors if e.kind in ("unparsed", "partial-parse")}
     errors = [e for e in errors if not (e.kind == "model-unreadable" and e.path in unparsed)]  # one report per unreadable file
+    errors, acknowledged = acknowledge(explain(errors), options.unparsable, options.base or project_root(roots), options.config_path or "configuration")
+    findings, per_file_ignored = per_file_ignore(findings, options, roots)
+    findings, _narrowed = outside_narrowed_paths(findings, policies, options.base or project_root(roots))
     if changed is not None:  # project-level findings too: reported when they anchor in a changed file
         findings = [f for f in findings if in_diff(f.path, changed)]
     root = project_root(roots)
@@ -137,6 +152,8 @@ def scan(catalogue: Catalogue, roots: Sequence[str], options: ScanOptions, progr
         diff_ref=options.diff,
         diff_files=len(checked) if changed is not None else 0,
         diff_skipped_rules=tuple(diff_skipped),
+        acknowledged=tuple(sorted(set(acknowledged), key=ScanError.sort_key)),
+        per_file_ignored=per_file_ignored,
     )
 
 
@@ -155,6 +172,8 @@ def _resolver(catalogue: Catalogue) -> Callable[[str], str | None]:
 
 def _model(files: list[str], roots: list[str], options: ScanOptions, warnings: list[ScanError]) -> ProjectModel:
     """The project model; with a cache folder, the one stored there when no file, option or engine code changed since."""
+    if options.roles:  # configured roles are a lookup the child process and the model cache key don't carry: build here
+        return build_model(files, roots=roots, deployment=options.deployment or None, role_of=configured_roles(options, roots))
     if options.cache_dir is None:
         return build_model_isolated(files, roots=roots, deployment=options.deployment or None)
     key = model_key(files, roots, options.deployment)
@@ -165,6 +184,32 @@ def _model(files: list[str], roots: list[str], options: ScanOptions, warnings: l
         if key:
             cache.put(key, model)
     return model
+
+
+def configured_roles(options: ScanOptions, roots: Sequence[str]) -> Callable[[str], FileRole | None] | None:
+    """The configuration's `roles` as a lookup for the project model (globs relative to the configuration's folder)."""
+    if not options.roles:
+        return None
+    base = options.base or project_root(roots)
+    matchers = [(role, glob, Patterns.of(base, (glob,), origin=f"{options.config_path}: roles.{role}")) for role, globs in options.roles for glob in globs]
+
+    def role_of(path: str) -> FileRole | None:
+        for role, glob, patterns in matchers:
+            if patterns.matches(path):
+                return FileRole(path, role, f"configured: {glob}")
+        return None
+
+    return role_of
+
+
+def per_file_ignore(findings: Sequence[Finding], options: ScanOptions, roots: Sequence[str]) -> tuple[list[Finding], int]:
+    """Drop the findings the configuration's per-file-ignores name for their file; return (kept, how many dropped)."""
+    if not options.per_file_ignores:
+        return list(findings), 0
+    base = options.base or project_root(roots)
+    rules = [(Patterns.of(base, (glob,), origin=f"{options.config_path}: per-file-ignores"), set(ids)) for glob, ids in options.per_file_ignores]
+    kept = [f for f in findings if not any(f.rule_id in ids and patterns.matches(f.path) for patterns, ids in rules)]
+    return kept, len(findings) - len(kept)
 
 
 def _run(config: dict[str, object], files: list[str], options: ScanOptions, errors: list[ScanError]) -> SemgrepRun:
@@ -221,10 +266,10 @@ def not_checked_after_timeouts(run: SemgrepRun, threshold: int) -> list[ScanErro
 def project_context(roots: Sequence[str], options: ScanOptions) -> ProjectModel:
     """The project model a scan of `roots` would decide with (what `fastpolicy context` shows)."""
     roots = [resolve_root(r) for r in roots]
-    targets = collect(roots, MODEL_GLOBS, exclude=options.exclude, max_bytes=options.max_file_bytes)
+    targets = collect(roots, MODEL_GLOBS, exclude=options.exclude, max_bytes=options.max_file_bytes, base=options.base, gitignore=options.gitignore)
     if not targets.files:
         raise ScanFailed(f"no file to read under {', '.join(roots)}")
-    return build_model(targets.files, roots=roots, deployment=options.deployment or None)
+    return build_model(targets.files, roots=roots, deployment=options.deployment or None, role_of=configured_roles(options, roots))
 
 
 def model_errors(model: ProjectModel) -> list[ScanError]:

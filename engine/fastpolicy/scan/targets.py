@@ -16,6 +16,7 @@ from pathlib import Path
 from ..catalogue.languages import BY_NAME
 from ..errors import UsageError
 from ..models import Policy, ScanError
+from .pathmatch import Ignored, Patterns, exclusion
 
 SKIPPED_DIRS = frozenset({
     ".git", ".hg", ".svn", ".tox", ".nox", ".venv", "venv", "__pycache__", ".mypy_cache", ".pytest_cache",
@@ -73,8 +74,12 @@ def resolve_root(root: str) -> str:
     return real if rel.startswith("..") else rel
 
 
-def collect(roots: Sequence[str], globs: Sequence[str], *, exclude: Sequence[str] = (), max_bytes: int = MAX_FILE_BYTES) -> Targets:
+def collect(roots: Sequence[str], globs: Sequence[str], *, exclude: Sequence[str] = (), max_bytes: int = MAX_FILE_BYTES,
+            base: str = "", gitignore: bool = True) -> Targets:
     """Files under `roots` (as given: relative stays relative) whose names match `globs`.
+
+    `exclude` holds gitignore-style patterns relative to `base` (the configuration's folder) or, without one, to each
+    root; excluded and git-ignored folders are pruned, not walked. A file named explicitly is scanned even when ignored.
 
     A symlink to a file inside the scanned roots is scanned once, under the path of the file it points to;
     any other symlink (outside the roots, dangling, a loop, a folder outside) is listed as not checked.
@@ -87,21 +92,23 @@ def collect(roots: Sequence[str], globs: Sequence[str], *, exclude: Sequence[str
             raise UsageError(f"{root}: no such file or directory")
     real_roots = [(r, os.path.realpath(r)) for r in roots]
     for root in roots:
-        base = Path(root)
-        candidates: Iterable[Path] = [base] if base.is_file() else _walk(base, errors, real_roots)
+        base_path = Path(root)
+        excluded = exclusion(root, base, exclude)
+        ignored = Ignored(root) if gitignore and not base_path.is_file() else None
+        candidates: Iterable[Path] = [base_path] if base_path.is_file() else _walk(base_path, errors, real_roots, excluded, ignored)
         for path in candidates:
             shown = os.path.normpath(str(path))
             if path.is_symlink():
-                if not _wanted(path.name, globs) or _excluded(shown, path.name, exclude):
+                if not _wanted(path.name, globs) or excluded.matches(shown):
                     continue
                 inside = _inside_roots(path, real_roots)
                 if inside is None:
                     errors.append(ScanError("symlink", "error", f"not checked: symbolic link to {os.path.realpath(path)}, which is not a file inside the scanned folders", shown))
                     continue
                 path, shown = Path(inside), os.path.normpath(inside)
-            if _excluded(shown, path.name, exclude):
+            if excluded.matches(shown) or (ignored is not None and ignored.ignored(shown)):
                 continue
-            if not base.is_file() and not _wanted(path.name, globs):
+            if not base_path.is_file() and not _wanted(path.name, globs):
                 continue
             try:
                 size = path.stat().st_size
@@ -113,10 +120,6 @@ def collect(roots: Sequence[str], globs: Sequence[str], *, exclude: Sequence[str
                 continue
             files.add(shown)
     return Targets(tuple(sorted(files)), tuple(sorted(set(errors), key=ScanError.sort_key)))
-
-
-def _excluded(shown: str, name: str, exclude: Sequence[str]) -> bool:
-    return any(fnmatch.fnmatch(shown, pattern) or fnmatch.fnmatch(name, pattern) for pattern in exclude)
 
 
 def _inside_roots(link: Path, real_roots: Sequence[tuple[str, str]]) -> str | None:
@@ -132,13 +135,16 @@ def _inside_roots(link: Path, real_roots: Sequence[tuple[str, str]]) -> str | No
     return None
 
 
-def _walk(base: Path, errors: list[ScanError], real_roots: Sequence[tuple[str, str]]) -> Iterable[Path]:
+def _walk(base: Path, errors: list[ScanError], real_roots: Sequence[tuple[str, str]], excluded: Patterns,
+          ignored: Ignored | None) -> Iterable[Path]:
     for current, dirs, names in os.walk(base, followlinks=False):
         here = Path(current)
+        if ignored is not None:
+            ignored.enter(current)
         kept = []
         for d in sorted(dirs):
             path = here / d
-            if _skipped_dir(path):
+            if _skipped_dir(path) or excluded.matches(str(path), is_dir=True) or (ignored is not None and ignored.ignored(str(path), is_dir=True)):
                 continue
             if path.is_symlink():
                 real = os.path.realpath(path)

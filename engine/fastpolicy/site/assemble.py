@@ -15,7 +15,7 @@ from ..errors import PolicyError
 from .graph_page import graph_page
 from .home import counts_html, sample_finding
 from .index_pages import all_rules_page, coverage_page, section_page
-from .reference import cli_page, schema_page
+from .reference import cli_page, config_page, schema_page
 from .rule_page import rule_page
 from .text import Prose, plain_title
 from .urls import Pages
@@ -60,6 +60,7 @@ def generate_pages(catalogue: Catalogue, *, directory_urls: bool = True, cli: An
     out[Pages.GRAPH] = graph_page(catalogue, prose, pages)
     out[Pages.COVERAGE] = coverage_page(catalogue, prose, pages)
     out[Pages.SCHEMA] = schema_page(pages)
+    out[Pages.CONFIG] = config_page(pages)
     if cli is not None:
         out[Pages.CLI] = cli_page(cli)
     return out
@@ -85,7 +86,7 @@ def fill_placeholders(
 def site_nav(catalogue: Catalogue, hand_written: Sequence[str]) -> list[Any]:
     """The navigation: rule pages are reached from the tables, the graph and search, not listed one by one."""
     used = [k for k in catalogue.sections if any(p.section == k for p in catalogue.policies)]
-    reference = [{"Record schema": Pages.SCHEMA}, {"Command line": Pages.CLI}]
+    reference = [{"Record schema": Pages.SCHEMA}, {"Configuration": Pages.CONFIG}, {"Command line": Pages.CLI}]
     reference += [path for path in sorted(hand_written) if path.startswith("reference/")]
     guides = [p for p in sorted(hand_written) if p.endswith(".md") and p != "index.md" and not p.startswith("reference/")]
     nav: list[Any] = [

@@ -46,7 +46,8 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     return files
 
 
-SCHEMA_URL_PATHS = {"schemas/policy.schema.json": "policy.schema.json"}
+SCHEMA_URL_PATHS = {"schemas/policy.schema.json": "policy.schema.json", "schemas/config.schema.json": "config.schema.json",
+                    "schemas/overrides.schema.json": "overrides.schema.json"}
 
 
 def published_schemas() -> dict[str, str]:

@@ -64,6 +64,51 @@ def schema_page(pages: Pages) -> str:
     return "\n".join(out)
 
 
+CONFIG_EXAMPLE = """[tool.fastpolicy]            # or the top level of a fastpolicy.toml
+ignore = ["OPS-007"]
+severity = "low"              # report low and above
+fail-on = "high"              # exit 1 only for high and critical findings
+policies = ["our-rules"]      # an organization pack, with its overrides.yaml
+extend-exclude = ["generated/"]
+per-file-ignores = {"scripts/**" = ["cors-wildcard-origin"]}
+roles = {generated = ["app/proto/**"]}
+unparsable = ["app/py314_only.py"]
+"""
+
+
+def config_page(pages: Pages) -> str:
+    """The configuration reference: every key of schemas/config.schema.json, and the org pack's overrides.yaml."""
+    from ..configuration.schema import load_schema
+    from ..resources import config_schema_path, overrides_schema_path
+
+    config, overrides = load_schema(config_schema_path()), load_schema(overrides_schema_path())
+    out = [
+        "---\ntitle: Configuration\n---\n\n# Configuration\n",
+        f"<p>Generated from <code>schemas/config.schema.json</code>. {_e(config.get('description', ''))}</p>\n",
+        _fence(CONFIG_EXAMPLE, "toml") + "\n",
+        "## Keys\n",
+        "<p>An unknown key or a value of the wrong type is an error naming the file, the line and the key (exit 2); "
+        "an id, name or section in <code>select</code>, <code>ignore</code> or <code>per-file-ignores</code> that names no record is one too.</p>\n",
+        _schema_table(config, pages) + "\n",
+    ]
+    for name, node in config.get("$defs", {}).items():
+        out.append(f'<h3 id="def-{_e(name.lower())}">{_e(name)}</h3>\n')
+        if node.get("description"):
+            out.append(f"<p>{_e(node['description'])}</p>\n")
+        out.append(f"<p>{_schema_type(node, pages)}</p>\n")
+    out.append("## Organization overrides: overrides.yaml\n")
+    out.append(f"<p>Generated from <code>schemas/overrides.schema.json</code>. {_e(overrides.get('description', ''))}</p>\n")
+    out.append(_fence("SEC-010:\n  severity: low\n  reason: internal service, reached only through the gateway\nOPS-007:\n  enabled: false\n"
+                      "  reason: we deploy on VMs\nDB-001:\n  paths:\n    exclude: [\"scripts/**\"]\n", "yaml") + "\n")
+    override = overrides["$defs"]["override"]
+    out.append(f"<p>{_e(override.get('description', ''))}</p>\n")
+    out.append(_schema_table(override, pages) + "\n")
+    out.append("## The schema files\n")
+    out.append(_fence(json.dumps(config, indent=2, ensure_ascii=False), "json") + "\n")
+    out.append(_fence(json.dumps(overrides, indent=2, ensure_ascii=False), "json") + "\n")
+    return "\n".join(out)
+
+
 def cli_page(root: Any) -> str:
     """The command-line reference, read from the typer app itself (its usage lines, help texts and options)."""
     out = ["---\ntitle: Command line\n---\n\n# Command line\n", "<p>Generated from the <code>fastpolicy</code> command itself.</p>\n"]

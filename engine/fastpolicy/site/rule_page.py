@@ -36,6 +36,9 @@ def rule_page(policy: Policy, catalogue: Catalogue, prose: Prose, pages: Pages) 
     out = [f"---\ntitle: {json.dumps(title, ensure_ascii=False)}\nsearch:\n  boost: 2\n---\n"]
     out.append(f"# {md_escape(policy.id)} · {md_escape(policy.title)}\n")
     out.append(_badges(policy, catalogue, pages, here) + "\n")
+    if policy.overridden:  # an organization's overrides.yaml changed this built-in record
+        notes = "".join(f"<li>{_e(note)}</li>" for note in policy.overridden)
+        out.append(f'<div class="admonition note fp-override"><p class="admonition-title">Organization override</p><ul>{notes}</ul></div>\n')
 
     out.append("## Statement\n")
     out.append(_div(prose.block(policy.statement), "fp-statement") + "\n")

@@ -24,6 +24,7 @@ class Pages:
     GRAPH = "graph.md"
     COVERAGE = "coverage.md"
     SCHEMA = "reference/schema.md"
+    CONFIG = "reference/configuration.md"
     CLI = "reference/cli.md"
 
     def url(self, src: str) -> str:

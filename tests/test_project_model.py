@@ -214,6 +214,19 @@ def test_class_ancestry_is_resolved_across_files(model) -> None:  # type: ignore
     assert model.class_at("app/proto/order_pb2.pyi", 5) is None  # generated code is not modelled
 
 
+def test_once_per_class_reports_one_match_per_enclosing_class(model) -> None:  # type: ignore[no-untyped-def]
+    from fastpolicy.scan.findings import once_key
+    from fastpolicy.scan.semgrep import RawResult
+
+    def at(line: int) -> RawResult:
+        return RawResult("API-011", "app/items/schemas.py", line, line, 1, "")
+
+    assert once_key("class", at(7), model) == once_key("class", at(8), model)  # the class line and its field: one unit
+    assert once_key("class", at(8), model) != once_key("class", at(14), model)  # another class
+    assert once_key("class", at(2), model) != once_key("class", at(3), model)  # outside every class: each match alone
+    assert once_key("file", at(2), model) == once_key("file", at(14), model)
+
+
 def test_package_alternatives_and_undeclared(model) -> None:  # type: ignore[no-untyped-def]
     from fastpolicy.project.predicates import packages_hold
 

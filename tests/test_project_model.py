@@ -281,3 +281,19 @@ def test_repeated_router_metadata_and_route_decorators(model) -> None:  # type: 
     assert route_matches(first, {"any_of": [{"methods": ["POST"]}, {"path_matches": "items"}]})
     assert not route_matches(first, {"any_of": [{"methods": ["POST"]}]})
     assert route_matches(first, {"not_decorated": "limit"})
+
+
+def test_page_routes_by_response_class_returned_call_and_form_methods(tmp_path: Path) -> None:
+    (tmp_path / "main.py").write_text(
+        "from fastapi import FastAPI\nfrom fastapi.responses import HTMLResponse\n\napp = FastAPI()\n\n\n"
+        "@app.get('/a/create', response_class=HTMLResponse)\ndef a():\n    return '<form>'\n\n\n"
+        "@app.get('/b/create')\ndef b(request):\n    if request:\n        return templates.TemplateResponse(request, 'b.html')\n    return None\n\n\n"
+        "@app.api_route('/c/create', methods=['GET', 'POST'])\ndef c():\n    return {}\n\n\n"
+        "@app.post('/d/create')\ndef d():\n    return save()\n",
+        encoding="utf-8")
+    routes = {r.handler: r for r in build_model(["main.py"], roots=["."], base=tmp_path).routes}
+    assert ("response_class", "HTMLResponse") in routes["a"].options
+    assert ("returns", "templates.TemplateResponse") in routes["b"].options
+    page = {"response_not_matches": r"(HTMLResponse|TemplateResponse)\b", "methods_not_all": ["GET", "POST"]}
+    assert [name for name, r in sorted(routes.items()) if route_matches(r, page)] == ["d"]
+    assert route_matches(routes["d"], {"methods_not_all": ["GET", "POST"]})  # POST alone is not a form page

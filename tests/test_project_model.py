@@ -297,3 +297,17 @@ def test_page_routes_by_response_class_returned_call_and_form_methods(tmp_path: 
     page = {"response_not_matches": r"(HTMLResponse|TemplateResponse)\b", "methods_not_all": ["GET", "POST"]}
     assert [name for name, r in sorted(routes.items()) if route_matches(r, page)] == ["d"]
     assert route_matches(routes["d"], {"methods_not_all": ["GET", "POST"]})  # POST alone is not a form page
+
+
+def test_default_response_class_is_inherited_through_include_router(tmp_path: Path) -> None:
+    (tmp_path / "pages.py").write_text("from fastapi import APIRouter\n\nrouter = APIRouter()\n\n\n@router.get('/p')\ndef p():\n    return page()\n",
+                                       encoding="utf-8")
+    (tmp_path / "main.py").write_text("from fastapi import FastAPI\nfrom fastapi.responses import HTMLResponse\n\nfrom pages import router\n\n"
+                                      "app = FastAPI(default_response_class=HTMLResponse)\napp.include_router(router)\n\n\n"
+                                      "@app.get('/api', response_class=JSONResponse)\ndef api():\n    return {}\n", encoding="utf-8")
+    routes = {r.handler: r for r in build_model(["main.py", "pages.py"], roots=["."], base=tmp_path).routes}
+    assert ("default_response_class", "HTMLResponse") in routes["p"].options
+    not_json = {"response_class_not_matches": r"^(?!([\w.]*\.)?(ORJSON|UJSON|JSON)Response$)"}
+    assert not route_matches(routes["p"], not_json)  # an HTML app's page
+    assert route_matches(routes["api"], not_json)  # the route's own JSON class wins over the app's default
+    assert route_matches(replace(routes["p"], options=()), not_json)

@@ -214,6 +214,19 @@ def test_class_ancestry_is_resolved_across_files(model) -> None:  # type: ignore
     assert model.class_at("app/proto/order_pb2.pyi", 5) is None  # generated code is not modelled
 
 
+def test_once_per_class_reports_one_match_per_enclosing_class(model) -> None:  # type: ignore[no-untyped-def]
+    from fastpolicy.scan.findings import once_key
+    from fastpolicy.scan.semgrep import RawResult
+
+    def at(line: int) -> RawResult:
+        return RawResult("API-011", "app/items/schemas.py", line, line, 1, "")
+
+    assert once_key("class", at(7), model) == once_key("class", at(8), model)  # the class line and its field: one unit
+    assert once_key("class", at(8), model) != once_key("class", at(14), model)  # another class
+    assert once_key("class", at(2), model) != once_key("class", at(3), model)  # outside every class: each match alone
+    assert once_key("file", at(2), model) == once_key("file", at(14), model)
+
+
 def test_package_alternatives_and_undeclared(model) -> None:  # type: ignore[no-untyped-def]
     from fastpolicy.project.predicates import packages_hold
 
@@ -268,3 +281,33 @@ def test_repeated_router_metadata_and_route_decorators(model) -> None:  # type: 
     assert route_matches(first, {"any_of": [{"methods": ["POST"]}, {"path_matches": "items"}]})
     assert not route_matches(first, {"any_of": [{"methods": ["POST"]}]})
     assert route_matches(first, {"not_decorated": "limit"})
+
+
+def test_page_routes_by_response_class_returned_call_and_form_methods(tmp_path: Path) -> None:
+    (tmp_path / "main.py").write_text(
+        "from fastapi import FastAPI\nfrom fastapi.responses import HTMLResponse\n\napp = FastAPI()\n\n\n"
+        "@app.get('/a/create', response_class=HTMLResponse)\ndef a():\n    return '<form>'\n\n\n"
+        "@app.get('/b/create')\ndef b(request):\n    if request:\n        return templates.TemplateResponse(request, 'b.html')\n    return None\n\n\n"
+        "@app.api_route('/c/create', methods=['GET', 'POST'])\ndef c():\n    return {}\n\n\n"
+        "@app.post('/d/create')\ndef d():\n    return save()\n",
+        encoding="utf-8")
+    routes = {r.handler: r for r in build_model(["main.py"], roots=["."], base=tmp_path).routes}
+    assert ("response_class", "HTMLResponse") in routes["a"].options
+    assert ("returns", "templates.TemplateResponse") in routes["b"].options
+    page = {"response_not_matches": r"(HTMLResponse|TemplateResponse)\b", "methods_not_all": ["GET", "POST"]}
+    assert [name for name, r in sorted(routes.items()) if route_matches(r, page)] == ["d"]
+    assert route_matches(routes["d"], {"methods_not_all": ["GET", "POST"]})  # POST alone is not a form page
+
+
+def test_default_response_class_is_inherited_through_include_router(tmp_path: Path) -> None:
+    (tmp_path / "pages.py").write_text("from fastapi import APIRouter\n\nrouter = APIRouter()\n\n\n@router.get('/p')\ndef p():\n    return page()\n",
+                                       encoding="utf-8")
+    (tmp_path / "main.py").write_text("from fastapi import FastAPI\nfrom fastapi.responses import HTMLResponse\n\nfrom pages import router\n\n"
+                                      "app = FastAPI(default_response_class=HTMLResponse)\napp.include_router(router)\n\n\n"
+                                      "@app.get('/api', response_class=JSONResponse)\ndef api():\n    return {}\n", encoding="utf-8")
+    routes = {r.handler: r for r in build_model(["main.py", "pages.py"], roots=["."], base=tmp_path).routes}
+    assert ("default_response_class", "HTMLResponse") in routes["p"].options
+    not_json = {"response_class_not_matches": r"^(?!([\w.]*\.)?(ORJSON|UJSON|JSON)Response$)"}
+    assert not route_matches(routes["p"], not_json)  # an HTML app's page
+    assert route_matches(routes["api"], not_json)  # the route's own JSON class wins over the app's default
+    assert route_matches(replace(routes["p"], options=()), not_json)

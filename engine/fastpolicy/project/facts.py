@@ -64,7 +64,7 @@ class Route:
     router: str  # module:variable of the router or app that declares it
     apps: tuple[str, ...]  # apps (module:variable) that serve the route; empty when no app includes it
     params: tuple[str, ...] = ()  # parameter annotations and defaults as source text (e.g. "OAuth2PasswordRequestForm")
-    options: tuple[tuple[str, str], ...] = ()  # decorator keywords tags/responses/dependencies, other decorators, as source text
+    options: tuple[tuple[str, str], ...] = ()  # decorator keywords tags/responses/dependencies/response_class, other decorators, returned calls ("returns"), as source text
 
     def dependency_names(self) -> tuple[str, ...]:
         return tuple(sorted({n for d in self.dependencies for n in d.names()}))

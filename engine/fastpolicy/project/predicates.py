@@ -71,6 +71,14 @@ def route_matches(route: Route, spec: Mapping[str, Any]) -> bool:
         return False
     if "response_model" in spec and (spec["response_model"] == "present") != bool(route.response_model):
         return False
+    if "response_not_matches" in spec and _search(spec["response_not_matches"], [route.response_model, *(v for k, v in route.options if k in ("response_class", "returns"))]):
+        return False
+    if "response_class_not_matches" in spec:  # the decorator's own response_class wins over the inherited defaults
+        own = [v for k, v in route.options if k == "response_class"]
+        if _search(spec["response_class_not_matches"], own or [v for k, v in route.options if k == "default_response_class"]):
+            return False
+    if "methods_not_all" in spec and route.methods and set(m.upper() for m in spec["methods_not_all"]) <= set(route.methods):
+        return False
     if spec.get("served_only") and not route.apps:
         return False
     if "not_decorated" in spec and _search(spec["not_decorated"], [v for k, v in route.options if k == "decorator"]):

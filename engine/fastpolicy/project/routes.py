@@ -25,6 +25,7 @@ class _Owner:
     prefix: str = ""
     dependencies: tuple[DependencyRef, ...] = ()
     parents: list[tuple[str, str, tuple[DependencyRef, ...]]] = field(default_factory=list)  # (parent key, include prefix, include deps)
+    response_class: str = ""  # default_response_class= as written
 
 
 class RouteGraph:
@@ -74,6 +75,8 @@ class RouteGraph:
         self.owners[key] = _Owner(key, Location(module.path, call.lineno), call_name(call) == "FastAPI",
                                   self.strings.value(module, prefix) if prefix is not None else "",
                                   self.dependency_list(module, keyword(call, "dependencies")))
+        default = keyword(call, "default_response_class")
+        self.owners[key].response_class = ast.unparse(default) if default is not None else ""
 
     def _include(self, module: Module, call: ast.Call) -> None:
         parent, child = self._key(module, call.func.value), self._key(module, call.args[0])  # type: ignore[attr-defined]
@@ -186,6 +189,16 @@ class RouteGraph:
             result.append((owner.prefix, owner.dependencies, ""))
         return result
 
+    def default_response_classes(self, key: str, seen: frozenset[str] = frozenset()) -> tuple[str, ...]:
+        """The default_response_class= of the router and of every router and app above it, as written."""
+        owner = self.owners.get(key)
+        if owner is None or key in seen:
+            return ()
+        found = [owner.response_class] if owner.response_class else []
+        for parent, _, _ in owner.parents:
+            found += self.default_response_classes(parent, seen | {key})
+        return tuple(dict.fromkeys(found))
+
     def routes(self) -> list[Route]:
         routes = []
         for module, fn, call, owner_key, class_deps in self._raw:
@@ -202,10 +215,12 @@ class RouteGraph:
             deps = list(class_deps) + list(self.dependency_list(module, keyword(call, "dependencies")))
             params: tuple[str, ...] = ()
             returns = ""
+            returned: tuple[str, ...] = ()
             if handler_def is not None:
                 deps += self._param_dependencies(module, handler_def, 0)
                 params = self._params(module, handler_def)
                 returns = ast.unparse(handler_def.returns) if handler_def.returns is not None else ""
+                returned = _returned_calls(handler_def)
             response = keyword(call, "response_model")
             chains = self.chains(owner_key) or [("", (), "")]
             routes.append(Route(
@@ -217,8 +232,10 @@ class RouteGraph:
                 dependencies=tuple(dict.fromkeys([*(d for _, cdeps, _ in chains for d in cdeps), *deps])),
                 response_model=ast.unparse(response) if response is not None else returns,
                 router=owner_key, apps=tuple(sorted({app for _, _, app in chains if app})), params=params,
-                options=tuple((k, ast.unparse(v)) for k in REPEATABLE for v in [keyword(call, k)] if v is not None)
-                + tuple(("decorator", ast.unparse(d)) for d in ([] if is_method_call else fn.decorator_list) if d is not call)))
+                options=tuple((k, ast.unparse(v)) for k in (*REPEATABLE, "response_class") for v in [keyword(call, k)] if v is not None)
+                + tuple(("decorator", ast.unparse(d)) for d in ([] if is_method_call else fn.decorator_list) if d is not call)
+                + tuple(("returns", name) for name in returned)
+                + tuple(("default_response_class", name) for name in self.default_response_classes(owner_key))))
         return sorted(routes, key=lambda r: (r.location.path, r.location.line, r.methods))
 
     def _def(self, module: Module, node: ast.AST | None) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
@@ -246,6 +263,12 @@ class RouteGraph:
         only = len(apps) == 1
         return sorted((App(o.key, o.location, only or o.key in served or o.key.split(":")[1] in served,
                            tuple(sorted(p for _, p, _ in o.parents))) for o in apps), key=lambda a: a.id)
+
+
+def _returned_calls(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[str, ...]:
+    """The functions whose call results the handler returns (`templates.TemplateResponse`), in order, without repeats."""
+    names = [ast.unparse(node.value.func) for node in ast.walk(fn) if isinstance(node, ast.Return) and isinstance(node.value, ast.Call)]
+    return tuple(dict.fromkeys(names))
 
 
 def _fields(cls: ast.ClassDef) -> list[str]:

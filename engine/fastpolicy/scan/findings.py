@@ -98,7 +98,7 @@ def findings_from_run(
     findings: list[Finding] = []
     apps: dict[str, list[RawResult]] = {}
     present: set[tuple[str, str]] = set()
-    once: set[tuple[str, str]] = set()  # (record, file) of records reported once per file
+    once: set[tuple[str, str, int]] = set()  # (record, file, class line) of records reported once per file or class
     for raw in sorted(run.results, key=lambda r: (r.path, r.line, r.column, r.rule_id)):
         if raw.rule_id == APP_RULE_ID:
             apps.setdefault(project_of(raw.path), []).append(raw)
@@ -109,11 +109,13 @@ def findings_from_run(
         if policy.check.kind == "project":
             present.add((policy.id, project_of(raw.path)))
             continue
-        kept = refine(policy, raw, model_of(raw.path))
-        if kept is not None and policy.check.once_per == "file":
-            if (policy.id, kept.path) in once:
+        model = model_of(raw.path)
+        kept = refine(policy, raw, model)
+        if kept is not None and policy.check.once_per in ("file", "class"):
+            key = once_key(policy.check.once_per, kept, model)
+            if key in once:
                 continue
-            once.add((policy.id, kept.path))
+            once.add(key)
         if kept is not None:
             findings.append(make_finding(policy, kept, kept.message or policy.check.message, docs_url))
     for project, constructions in sorted(apps.items()):
@@ -123,6 +125,15 @@ def findings_from_run(
                 at = RawResult(policy.id, anchor.path, anchor.line, anchor.line, anchor.column, policy.check.message)
                 findings.append(make_finding(policy, at, policy.check.message, docs_url))
     return findings
+
+
+def once_key(once_per: str, raw: RawResult, model: ProjectModel) -> tuple[str, str, int]:
+    """The unit a once-per record reports once: the file, or the innermost class around the match (a match outside any class
+    is its own unit)."""
+    if once_per == "file":
+        return raw.rule_id, raw.path, 0
+    owner = model.class_at(raw.path, raw.line)
+    return raw.rule_id, raw.path, owner.location.line if owner is not None else -raw.line
 
 
 def model_findings(policies: Sequence[Policy], models: Sequence[ProjectModel], docs_url: DocsLinks | str) -> list[Finding]:

@@ -268,3 +268,30 @@ def test_repeated_router_metadata_and_route_decorators(model) -> None:  # type: 
     assert route_matches(first, {"any_of": [{"methods": ["POST"]}, {"path_matches": "items"}]})
     assert not route_matches(first, {"any_of": [{"methods": ["POST"]}]})
     assert route_matches(first, {"not_decorated": "limit"})
+
+
+def test_pytest_configuration_nearest_file_addopts_and_conftest_marks(model) -> None:  # type: ignore[no-untyped-def]
+    from fastpolicy.project.pytest_config import read_pytest_configs
+
+    assert model.pytest_options("worker/tests/test_jobs.py") == {"asyncio_mode": "auto"}
+    assert model.pytest_options("scheduler/tests/test_ticks.py") == {"conftest_marks": "anyio"}
+    assert model.pytest_options("tests/test_stock.py") == {}  # pyproject.toml has no [tool.pytest.ini_options]
+    configs = read_pytest_configs({
+        "pyproject.toml": '[tool.pytest.ini_options]\naddopts = "-q --asyncio-mode=auto"\n',
+        "svc/setup.cfg": "[tool:pytest]\nasyncio_mode = strict\n",
+        "svc/tox.ini": "[pytest]\nasyncio_mode = auto\n",  # tox.ini comes before setup.cfg in pytest's order
+        "other/setup.cfg": "[metadata]\nname = x\n",  # no [tool:pytest]: not a pytest configuration
+        "lib/conftest.py": "def pytest_collection_modifyitems(items):\n    pass\n",  # a hook that adds no async mark
+    })
+    assert [(c.path, dict(c.options).get("asyncio_mode")) for c in configs] == [("pyproject.toml", "auto"), ("svc/tox.ini", "auto")]
+
+
+def test_health_probes_from_dockerfile_kubernetes_and_compose(model) -> None:  # type: ignore[no-untyped-def]
+    from fastpolicy.project.probes import yaml_probes
+
+    assert [(s.name, s.value, str(s.location)) for s in model.settings if s.kind == "probe"] == [("healthcheck", "/api/v1/status", "Dockerfile:8")]
+    pod = {"spec": {"containers": [{"name": "api", "livenessProbe": {"httpGet": {"path": "/api/status", "port": 8000}},
+                                    "readinessProbe": {"exec": {"command": ["sh", "-c", "wget -qO- http://127.0.0.1:8000/ready"]}}}]}}
+    compose = {"services": {"api": {"healthcheck": {"test": ["CMD", "curl", "-f", "http://localhost/heartbeat"]}}, "db": {"healthcheck": {"test": "pg_isready"}}}}
+    assert [(s.name, s.value) for s in yaml_probes("k8s.yaml", "", pod)] == [("livenessProbe", "/api/status"), ("readinessProbe", "/ready")]
+    assert [(s.name, s.value, s.owner) for s in yaml_probes("compose.yaml", "", compose)] == [("healthcheck", "/heartbeat", "compose")]

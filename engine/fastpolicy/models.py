@@ -52,6 +52,8 @@ class Check:
     launch: Mapping[str, Any] = field(default_factory=dict)
     setting: Mapping[str, Any] = field(default_factory=dict)
     once_per: str = "route"
+    unless_pytest: Mapping[str, str] = field(default_factory=dict)  # pytest-configuration filter on a pattern check
+    satisfied_by_probe: tuple[str, ...] = ()  # project check: a declared health probe of these kinds satisfies it
 
     @property
     def automated(self) -> bool:

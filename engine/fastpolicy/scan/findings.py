@@ -117,8 +117,12 @@ def findings_from_run(
         if kept is not None:
             findings.append(make_finding(policy, kept, kept.message or policy.check.message, docs_url))
     for project, constructions in sorted(apps.items()):
-        anchor = _anchor(constructions, model_of(constructions[0].path))
+        model = model_of(constructions[0].path)
+        anchor = _anchor(constructions, model)
+        probes = {s.name for s in model.settings if s.kind == "probe"}
         for policy in policies:
+            if policy.check.kind == "project" and policy.check.satisfied_by_probe and probes & set(policy.check.satisfied_by_probe):
+                continue  # a deployed probe points at the endpoint: the platform would restart a pod whose probe path is missing
             if policy.check.kind == "project" and (policy.id, project) not in present:
                 at = RawResult(policy.id, anchor.path, anchor.line, anchor.line, anchor.column, policy.check.message)
                 findings.append(make_finding(policy, at, policy.check.message, docs_url))

@@ -10,7 +10,7 @@ from ..config import DEFAULT_DOCS_URL
 from ..errors import PolicyError, Problem
 from ..models import Finding, Policy
 from ..project import ProjectModel
-from .compiler import APP_RULE_ID
+from .compiler import APP_RULE_ID, APPLIES_SUFFIX
 from .decide import MODEL_KINDS, model_results, refine
 from .fingerprint import fingerprint_at
 from .semgrep import RawResult, SemgrepRun
@@ -98,10 +98,14 @@ def findings_from_run(
     findings: list[Finding] = []
     apps: dict[str, list[RawResult]] = {}
     present: set[tuple[str, str]] = set()
+    applies: set[tuple[str, str]] = set()  # (record, project) whose applies_if matched somewhere
     once: set[tuple[str, str]] = set()  # (record, file) of records reported once per file
     for raw in sorted(run.results, key=lambda r: (r.path, r.line, r.column, r.rule_id)):
         if raw.rule_id == APP_RULE_ID:
             apps.setdefault(project_of(raw.path), []).append(raw)
+            continue
+        if raw.rule_id.endswith(APPLIES_SUFFIX):
+            applies.add((raw.rule_id.removesuffix(APPLIES_SUFFIX), project_of(raw.path)))
             continue
         policy = by_id.get(raw.rule_id)
         if policy is None:
@@ -121,6 +125,8 @@ def findings_from_run(
         anchor = _anchor(constructions, model)
         probes = {s.name for s in model.settings if s.kind == "probe"}
         for policy in policies:
+            if policy.check.kind == "project" and policy.check.applies_if and (policy.id, project) not in applies:
+                continue
             if policy.check.kind == "project" and policy.check.satisfied_by_probe and probes & set(policy.check.satisfied_by_probe):
                 continue  # a deployed probe points at the endpoint: the platform would restart a pod whose probe path is missing
             if policy.check.kind == "project" and (policy.id, project) not in present:

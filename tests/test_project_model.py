@@ -295,3 +295,23 @@ def test_health_probes_from_dockerfile_kubernetes_and_compose(model) -> None:  #
     compose = {"services": {"api": {"healthcheck": {"test": ["CMD", "curl", "-f", "http://localhost/heartbeat"]}}, "db": {"healthcheck": {"test": "pg_isready"}}}}
     assert [(s.name, s.value) for s in yaml_probes("k8s.yaml", "", pod)] == [("livenessProbe", "/api/status"), ("readinessProbe", "/ready")]
     assert [(s.name, s.value, s.owner) for s in yaml_probes("compose.yaml", "", compose)] == [("healthcheck", "/heartbeat", "compose")]
+
+
+def test_project_check_applies_if_compiles_to_its_own_rule_and_gates_the_finding() -> None:
+    from fastpolicy.catalogue.loader import load_catalogue
+    from fastpolicy.scan.compiler import APP_RULE_ID, compile_config
+    from fastpolicy.scan.findings import findings_from_run
+    from fastpolicy.scan.semgrep_output import RawResult, SemgrepRun
+
+    err001 = load_catalogue(sections_only=["errors"]).by_id()["ERR-001"]
+    rules = {r["id"]: r for r in compile_config([err001])["rules"]}
+    assert "exception_handler" in str(rules["ERR-001.applies-if"]["pattern-either"]) and "ERR-001" in rules
+    app = RawResult(APP_RULE_ID, "app/main.py", 3, 3, 1, "")
+    gate = RawResult("ERR-001.applies-if", "app/errors.py", 9, 9, 1, "")
+    model = build_model([], roots=["."])
+
+    def run(*results: RawResult) -> SemgrepRun:
+        return SemgrepRun(results=results, errors=(), rule_errors=(), scanned=("app/main.py", "app/errors.py"))
+
+    assert [f.rule_id for f in findings_from_run([err001], run(app, gate), "", lambda _p: model)] == ["ERR-001"]
+    assert findings_from_run([err001], run(app), "", lambda _p: model) == []  # no HTTPException handler: not applicable

@@ -113,7 +113,7 @@ def scan(args: argparse.Namespace) -> int:
             print(f"{row['name']}: not extracted under {dest}: run `extract` first", file=sys.stderr)
             failed += 1
             continue
-        argv = [*cmd, "scan", str(app), "--format", "json", *shlex.split(row.get("scan_args") or "")]
+        argv = [*cmd, "scan", str(app), "--format", "json", *shlex.split(row.get("scan_args") or ""), *shlex.split(args.scan_args or "")]
         start = time.monotonic()
         proc = subprocess.run(argv, capture_output=True, text=True)
         wall = round(time.monotonic() - start, 1)
@@ -160,6 +160,7 @@ def main() -> int:
     sc.add_argument("--fastpolicy", default="fastpolicy", help="command that runs fastpolicy (default: fastpolicy)")
     sc.add_argument("--raw-dir", help="also store each app's raw JSON output here as <app>.json")
     sc.add_argument("--only", nargs="*")
+    sc.add_argument("--scan-args", help="extra arguments for every scan, e.g. '--select security --select errors'")
     sc.add_argument("--merge", action="store_true", help="keep other apps' entries already in --out")
     args = ap.parse_args()
     if args.cmd == "list":

@@ -311,3 +311,48 @@ def test_default_response_class_is_inherited_through_include_router(tmp_path: Pa
     assert not route_matches(routes["p"], not_json)  # an HTML app's page
     assert route_matches(routes["api"], not_json)  # the route's own JSON class wins over the app's default
     assert route_matches(replace(routes["p"], options=()), not_json)
+def test_pytest_configuration_nearest_file_addopts_and_conftest_marks(model) -> None:  # type: ignore[no-untyped-def]
+    from fastpolicy.project.pytest_config import read_pytest_configs
+
+    assert model.pytest_options("worker/tests/test_jobs.py") == {"asyncio_mode": "auto"}
+    assert model.pytest_options("scheduler/tests/test_ticks.py") == {"conftest_marks": "anyio"}
+    assert model.pytest_options("tests/test_stock.py") == {}  # pyproject.toml has no [tool.pytest.ini_options]
+    configs = read_pytest_configs({
+        "pyproject.toml": '[tool.pytest.ini_options]\naddopts = "-q --asyncio-mode=auto"\n',
+        "svc/setup.cfg": "[tool:pytest]\nasyncio_mode = strict\n",
+        "svc/tox.ini": "[pytest]\nasyncio_mode = auto\n",  # tox.ini comes before setup.cfg in pytest's order
+        "other/setup.cfg": "[metadata]\nname = x\n",  # no [tool:pytest]: not a pytest configuration
+        "lib/conftest.py": "def pytest_collection_modifyitems(items):\n    pass\n",  # a hook that adds no async mark
+    })
+    assert [(c.path, dict(c.options).get("asyncio_mode")) for c in configs] == [("pyproject.toml", "auto"), ("svc/tox.ini", "auto")]
+
+
+def test_health_probes_from_dockerfile_kubernetes_and_compose(model) -> None:  # type: ignore[no-untyped-def]
+    from fastpolicy.project.probes import yaml_probes
+
+    assert [(s.name, s.value, str(s.location)) for s in model.settings if s.kind == "probe"] == [("healthcheck", "/api/v1/status", "Dockerfile:8")]
+    pod = {"spec": {"containers": [{"name": "api", "livenessProbe": {"httpGet": {"path": "/api/status", "port": 8000}},
+                                    "readinessProbe": {"exec": {"command": ["sh", "-c", "wget -qO- http://127.0.0.1:8000/ready"]}}}]}}
+    compose = {"services": {"api": {"healthcheck": {"test": ["CMD", "curl", "-f", "http://localhost/heartbeat"]}}, "db": {"healthcheck": {"test": "pg_isready"}}}}
+    assert [(s.name, s.value) for s in yaml_probes("k8s.yaml", "", pod)] == [("livenessProbe", "/api/status"), ("readinessProbe", "/ready")]
+    assert [(s.name, s.value, s.owner) for s in yaml_probes("compose.yaml", "", compose)] == [("healthcheck", "/heartbeat", "compose")]
+
+
+def test_project_check_applies_if_compiles_to_its_own_rule_and_gates_the_finding() -> None:
+    from fastpolicy.catalogue.loader import load_catalogue
+    from fastpolicy.scan.compiler import APP_RULE_ID, compile_config
+    from fastpolicy.scan.findings import findings_from_run
+    from fastpolicy.scan.semgrep_output import RawResult, SemgrepRun
+
+    err001 = load_catalogue(sections_only=["errors"]).by_id()["ERR-001"]
+    rules = {r["id"]: r for r in compile_config([err001])["rules"]}
+    assert "exception_handler" in str(rules["ERR-001.applies-if"]["pattern-either"]) and "ERR-001" in rules
+    app = RawResult(APP_RULE_ID, "app/main.py", 3, 3, 1, "")
+    gate = RawResult("ERR-001.applies-if", "app/errors.py", 9, 9, 1, "")
+    model = build_model([], roots=["."])
+
+    def run(*results: RawResult) -> SemgrepRun:
+        return SemgrepRun(results=results, errors=(), rule_errors=(), scanned=("app/main.py", "app/errors.py"))
+
+    assert [f.rule_id for f in findings_from_run([err001], run(app, gate), "", lambda _p: model)] == ["ERR-001"]
+    assert findings_from_run([err001], run(app), "", lambda _p: model) == []  # no HTTPException handler: not applicable

@@ -119,6 +119,9 @@ def build_policy(data: Mapping[str, Any], lines: Mapping[str, int], path: str, o
         launch=dict(check_data.get("launch") or {}),
         setting=dict(check_data.get("setting") or {}),
         once_per=str(check_data.get("once_per", "route")),
+        applies_if=dict(check_data.get("applies_if") or {}),
+        satisfied_by_probe=_as_tuple(check_data.get("satisfied_by_probe")),
+        unless_pytest={str(k): str(v) for k, v in (check_data.get("unless_pytest") or {}).items()},
     )
     examples = tuple(
         Example(

@@ -11,16 +11,18 @@ from .classes import collect_classes
 from .dependencies import is_dependency_file, read_dependencies
 from .deployment import K8S_KINDS, detect
 from .facts import FileRole, Launch, Location, ModelProblem, ProjectModel, Setting
-from .launches import gunicorn_config, is_launch_file, python_runs, yaml_documents
+from .launches import _DOCKERFILE, gunicorn_config, healthchecks, is_launch_file, python_runs, yaml_documents
 from .launches import read as read_launches
 from .modules import Module, ModuleIndex, module_name, parse_python
+from .probes import dockerfile_probes
+from .pytest_config import read_pytest_configs
 from .roles import classify
 from .routes import RouteGraph, StringResolver
 from .settings import ENV_FILE, env_settings, python_settings
 
 # files the model reads beside those the rules read (documented in site/reference/project-model.md)
 MODEL_GLOBS = ("*.py", "*.pyi", "*.yaml", "*.yml", "Dockerfile", "Dockerfile.*", "*.Dockerfile", "*.dockerfile", "Containerfile",
-               "pyproject.toml", "setup.cfg", "setup.py", "Pipfile", "Pipfile.lock", "uv.lock", "poetry.lock", "pdm.lock",
+               "pyproject.toml", "setup.cfg", "setup.py", "pytest.ini", ".pytest.ini", "tox.ini", "Pipfile", "Pipfile.lock", "uv.lock", "poetry.lock", "pdm.lock",
                "requirements*.txt", "requirements*.in", "*requirements*.txt", ".env", ".env.*", "*.env", "env.example", "env.sample",
                "Procfile", "*.service", "supervisord*.conf", "*.supervisor.conf", "*.sh", "entrypoint*", "start*", "docker-entrypoint*")
 _NO_ROUTES = {"tests", "migrations", "generated", "vendored", "docs"}
@@ -79,6 +81,11 @@ def build_model(files: Sequence[str], *, roots: Sequence[str] = (".",), role_ove
             found, more = read_launches(base, path, text)
             launches += found
             problems += more
+            if _DOCKERFILE.match(name):
+                try:
+                    settings += dockerfile_probes(path, healthchecks(path, text))
+                except (ValueError, KeyError, TypeError):
+                    pass  # read_launches has reported an unreadable Dockerfile already
     for module in modules:
         if PurePosixPath(module.path).name.startswith("gunicorn") or role_of.get(module.path) == "infrastructure":
             launches += gunicorn_config(module)
@@ -98,7 +105,7 @@ def build_model(files: Sequence[str], *, roots: Sequence[str] = (".",), role_ove
         settings=tuple(sorted(settings, key=lambda s: (s.location.path, s.location.line, s.name))),
         deployment=detect(k8s, launches, list(texts), deployment),
         problems=tuple(sorted(problems, key=lambda p: (p.location.path, p.location.line))),
-        classes=tuple(collect_classes(index)), _role_index=role_of)
+        classes=tuple(collect_classes(index)), pytest=tuple(read_pytest_configs(texts)), _role_index=role_of)
     return model
 
 

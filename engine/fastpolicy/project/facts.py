@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from pathlib import PurePosixPath
 from typing import Any
 
 ROLES = ("app", "settings", "tests", "migrations", "generated", "scripts", "infrastructure", "vendored", "docs")
@@ -100,7 +101,7 @@ class Setting:
     value: Any  # a Python literal where the value is one, else None
     text: str  # the value as written
     owner: str  # settings class, module, or env file
-    kind: str  # settings-default | constant | env | manifest-env | manifest (pod-spec values such as terminationGracePeriodSeconds)
+    kind: str  # settings-default | constant | env | manifest-env | manifest (pod-spec values such as terminationGracePeriodSeconds) | probe (a health probe's URL path: livenessProbe, readinessProbe, startupProbe, healthcheck)
     location: Location
 
 
@@ -117,6 +118,14 @@ class ClassFact:
     end_line: int
     name: str
     ancestry: tuple[str, ...]  # base class names, transitively through project classes; decorators as "@name"
+
+
+@dataclass(frozen=True)
+class PytestConfig:
+    folder: str  # the folder the file sits in; it configures the tests below it
+    path: str
+    options: tuple[tuple[str, str], ...]  # ini options (`asyncio_mode`, from addopts too); `conftest_marks` for a conftest hook
+    conftest: bool = False  # a conftest.py whose collection hook marks every test (applies with any configuration file)
 
 
 @dataclass(frozen=True)
@@ -137,6 +146,7 @@ class ProjectModel:
     deployment: Deployment
     problems: tuple[ModelProblem, ...] = ()
     classes: tuple[ClassFact, ...] = ()
+    pytest: tuple[PytestConfig, ...] = ()
     _role_index: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     def role_of(self, path: str) -> str:
@@ -161,6 +171,21 @@ class ProjectModel:
         """The innermost class whose body spans `line`."""
         spans = [c for c in self.classes if c.location.path == path and c.location.line <= line <= c.end_line]
         return max(spans, key=lambda c: c.location.line) if spans else None
+
+    def pytest_options(self, path: str) -> dict[str, str]:
+        """The pytest ini options that apply to a test file: the nearest configuration file above it (pytest's inifile),
+        plus `conftest_marks` from a conftest.py above it whose collection hook marks every test."""
+        folders = [str(p) for p in PurePosixPath(path).parents]
+        options: dict[str, str] = {}
+        for folder in folders:
+            config = next((c for c in self.pytest if c.folder == folder and not c.conftest), None)
+            if config is not None:
+                options = dict(config.options)
+                break
+        for config in self.pytest:
+            if config.conftest and config.folder in folders:
+                options.update(config.options)
+        return options
 
     def setting(self, name: str) -> tuple[Setting, ...]:
         return tuple(s for s in self.settings if s.name == name)

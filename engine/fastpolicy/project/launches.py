@@ -15,6 +15,7 @@ from typing import Any
 from .commands import SERVERS, SETTING_NAMES, parse, tokens
 from .facts import Launch, Location, ModelProblem, Setting
 from .modules import Module, call_name
+from .probes import yaml_probes
 from .settings import literal
 
 _DOCKERFILE = re.compile(r"(?i)^(dockerfile(\.[\w.-]+)?|[\w.-]+\.dockerfile|containerfile)$")
@@ -92,11 +93,12 @@ def dockerfile(rel: str, text: str) -> list[Launch]:
     return found
 
 
-def healthchecks(rel: str, text: str) -> list[str]:
+def healthchecks(rel: str, text: str) -> list[tuple[str, int]]:
+    """Each HEALTHCHECK instruction's value with its (1-based) line."""
     from dockerfile_parse import DockerfileParser
 
     parser = DockerfileParser(fileobj=io.BytesIO(text.encode("utf-8", errors="replace")))
-    return [item["value"] for item in parser.structure if item["instruction"] == "HEALTHCHECK"]
+    return [(item["value"], item["startline"] + 1) for item in parser.structure if item["instruction"] == "HEALTHCHECK"]
 
 
 def yaml_documents(rel: str, text: str, docs: list[Any]) -> tuple[list[Launch], list[Setting]]:
@@ -127,6 +129,7 @@ def yaml_documents(rel: str, text: str, docs: list[Any]) -> tuple[list[Launch], 
                 launches += with_env(found, {e.name: e.text for e in entries})
             env += entries
         env += _grace_periods(rel, lines, doc)
+        env += yaml_probes(rel, text, doc)
     return launches, env
 
 

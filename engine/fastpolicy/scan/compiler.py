@@ -11,6 +11,7 @@ from ..models import Policy
 from .semgrep import METAVAR_MARK
 
 APP_RULE_ID = "fastpolicy.fastapi-app"
+APPLIES_SUFFIX = ".applies-if"  # `<ID>.applies-if`: the rule a project check's applies_if compiles to
 _SEVERITY = {"critical": "CRITICAL", "high": "HIGH", "medium": "MEDIUM", "low": "LOW", "info": "INFO"}
 _METAVAR = re.compile(r"\$[A-Z_][A-Z0-9_]*|\$\.\.\.[A-Z_][A-Z0-9_]*")
 
@@ -105,6 +106,9 @@ def compile_config(policies: Iterable[Policy]) -> dict[str, Any]:
     if problems:
         raise PolicyError("invalid semgrep rule(s)", problems)
     rules = [compile_rule(p) for p in sorted(selected, key=lambda p: p.id)]
+    rules += [{"id": p.id + APPLIES_SUFFIX, "languages": list(p.check.languages), "severity": "INFO", "message": f"{p.id} applies",
+               **({"paths": {k: list(v) for k, v in p.check.paths.items()}} if p.check.paths else {}), **p.check.applies_if}
+              for p in sorted(selected, key=lambda p: p.id) if p.check.kind == "project" and p.check.applies_if]
     if any(p.check.kind == "project" for p in selected):
         rules.append(dict(APP_RULE))
     return {"rules": rules}

@@ -49,6 +49,10 @@ def refine(policy: Policy, raw: RawResult, model: ProjectModel) -> RawResult | N
         pattern = str(check.resolve["value_matches"])
         if not any(re.search(pattern, as_text(s.value if s.value is not None else s.text)) for s in values):
             return None
+    if check.unless_pytest:
+        options = model.pytest_options(raw.path)
+        if any(re.search(pattern, options.get(name, "")) for name, pattern in check.unless_pytest.items() if name in options):
+            return None
     if check.within_class and not class_matches(model.class_at(raw.path, raw.line), check.within_class):
         return None
     if check.crosses_feature:

@@ -10,7 +10,7 @@ from ..config import DEFAULT_DOCS_URL
 from ..errors import PolicyError, Problem
 from ..models import Finding, Policy
 from ..project import ProjectModel
-from .compiler import APP_RULE_ID
+from .compiler import APP_RULE_ID, APPLIES_SUFFIX
 from .decide import MODEL_KINDS, model_results, refine
 from .fingerprint import fingerprint_at
 from .semgrep import RawResult, SemgrepRun
@@ -99,9 +99,13 @@ def findings_from_run(
     apps: dict[str, list[RawResult]] = {}
     present: set[tuple[str, str]] = set()
     once: set[tuple[str, str, int]] = set()  # (record, file, class line) of records reported once per file or class
+    applies: set[tuple[str, str]] = set()  # (record, project) whose applies_if matched somewhere
     for raw in sorted(run.results, key=lambda r: (r.path, r.line, r.column, r.rule_id)):
         if raw.rule_id == APP_RULE_ID:
             apps.setdefault(project_of(raw.path), []).append(raw)
+            continue
+        if raw.rule_id.endswith(APPLIES_SUFFIX):
+            applies.add((raw.rule_id.removesuffix(APPLIES_SUFFIX), project_of(raw.path)))
             continue
         policy = by_id.get(raw.rule_id)
         if policy is None:
@@ -119,8 +123,14 @@ def findings_from_run(
         if kept is not None:
             findings.append(make_finding(policy, kept, kept.message or policy.check.message, docs_url))
     for project, constructions in sorted(apps.items()):
-        anchor = _anchor(constructions, model_of(constructions[0].path))
+        model = model_of(constructions[0].path)
+        anchor = _anchor(constructions, model)
+        probes = {s.name for s in model.settings if s.kind == "probe"}
         for policy in policies:
+            if policy.check.kind == "project" and policy.check.applies_if and (policy.id, project) not in applies:
+                continue
+            if policy.check.kind == "project" and policy.check.satisfied_by_probe and probes & set(policy.check.satisfied_by_probe):
+                continue  # a deployed probe points at the endpoint: the platform would restart a pod whose probe path is missing
             if policy.check.kind == "project" and (policy.id, project) not in present:
                 at = RawResult(policy.id, anchor.path, anchor.line, anchor.line, anchor.column, policy.check.message)
                 findings.append(make_finding(policy, at, policy.check.message, docs_url))

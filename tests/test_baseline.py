@@ -10,7 +10,7 @@ import pytest
 
 from conftest import run_cli
 
-CORS = 'app.add_middleware(CORSMiddleware, allow_origins=["*"])'
+CORS = 'app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_credentials=True)'
 BEFORE = f'''from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 

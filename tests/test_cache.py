@@ -17,7 +17,7 @@ MAIN = """from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 app = FastAPI()
-app.add_middleware(CORSMiddleware, allow_origins=["*"])
+app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_credentials=True)
 """
 ROUTES = """from fastapi import APIRouter
 

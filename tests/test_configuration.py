@@ -10,7 +10,7 @@ import pytest
 
 from conftest import run_cli
 
-CORS = 'from fastapi import FastAPI\nfrom fastapi.middleware.cors import CORSMiddleware\n\napp = FastAPI()\napp.add_middleware(CORSMiddleware, allow_origins=["*"])\n'
+CORS = 'from fastapi import FastAPI\nfrom fastapi.middleware.cors import CORSMiddleware\n\napp = FastAPI()\napp.add_middleware(CORSMiddleware, allow_origins=["*"], allow_credentials=True)\n'
 # valid Python 3.8+ that semgrep's Python parser refuses (the `=` fill character of a format spec)
 SEMGREP_UNPARSABLE = CORS + 'print(f"{app:=^10}")\n'
 PY = f"{sys.version_info.major}.{sys.version_info.minor}"

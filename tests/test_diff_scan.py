@@ -13,7 +13,7 @@ import pytest
 from conftest import run_cli
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
-CORS = 'app.add_middleware(CORSMiddleware, allow_origins=["*"])'
+CORS = 'app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_credentials=True)'
 HEADER = "from fastapi import FastAPI\nfrom fastapi.middleware.cors import CORSMiddleware\n\napp = FastAPI()\n"
 
 

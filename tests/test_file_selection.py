@@ -12,7 +12,7 @@ import pytest
 from conftest import run_cli
 from fastpolicy.scan.targets import collect
 
-CORS = 'from fastapi import FastAPI\nfrom fastapi.middleware.cors import CORSMiddleware\n\napp = FastAPI()\napp.add_middleware(CORSMiddleware, allow_origins=["*"])\n'
+CORS = 'from fastapi import FastAPI\nfrom fastapi.middleware.cors import CORSMiddleware\n\napp = FastAPI()\napp.add_middleware(CORSMiddleware, allow_origins=["*"], allow_credentials=True)\n'
 
 
 def write(root: Path, files: dict[str, str]) -> Path:

@@ -15,7 +15,7 @@ import yaml
 from conftest import ROOT, run_cli
 
 SARIF_SCHEMA = json.loads((ROOT / "tests" / "data" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
-CORS_LINE = 'tag = "😀é"; app.add_middleware(CORSMiddleware, allow_origins=["*"])\n'
+CORS_LINE = 'tag = "😀é"; app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_credentials=True)\n'
 CORS_APP = "from fastapi import FastAPI\nfrom fastapi.middleware.cors import CORSMiddleware\n\napp = FastAPI()\n" + CORS_LINE
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from conftest import ROOT, run_cli
 
-CORS = 'from fastapi import FastAPI\nfrom fastapi.middleware.cors import CORSMiddleware\n\napp = FastAPI()\napp.add_middleware(CORSMiddleware, allow_origins=["*"])\n'
+CORS = 'from fastapi import FastAPI\nfrom fastapi.middleware.cors import CORSMiddleware\n\napp = FastAPI()\napp.add_middleware(CORSMiddleware, allow_origins=["*"], allow_credentials=True)\n'
 OVERRIDES = """\
 SEC-010:
   severity: low

@@ -45,7 +45,7 @@ def test_wheel_carries_the_catalogue_and_scans_from_anywhere(wheel: Path, tmp_pa
     zipfile.ZipFile(wheel).extractall(site)
     project = tmp_path / "project"
     project.mkdir()
-    (project / "main.py").write_text('from fastapi.middleware.cors import CORSMiddleware\napp.add_middleware(CORSMiddleware, allow_origins=["*"])\n')
+    (project / "main.py").write_text('from fastapi.middleware.cors import CORSMiddleware\napp.add_middleware(CORSMiddleware, allow_origins=["*"], allow_credentials=True)\n')
     env = {**os.environ, "PYTHONPATH": str(site), "FASTPOLICY_SEMGREP": SEMGREP}
     result = subprocess.run([sys.executable, "-m", "fastpolicy.cli", "scan", "--select", "SEC-010", "."], cwd=project, env=env,
                             capture_output=True, text=True, check=False)

@@ -35,7 +35,7 @@ def test_findings_follow_the_json_contract(cors_scan) -> None:  # type: ignore[n
     assert finding["rule_id"] == "SEC-010"
     assert finding["path"] == "tests/fixtures/projects/cors/app/main.py"
     assert (finding["line"], finding["end_line"], finding["column"]) == (5, 5, 1)
-    assert finding["code"] == 'app.add_middleware(CORSMiddleware, allow_origins=["*"])'
+    assert finding["code"] == 'app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_credentials=True)'
     assert finding["seed"] == ["S2.10"]
     assert finding["url"].endswith("/rules/SEC-010/")
     assert data["errors"] == []
@@ -59,7 +59,7 @@ def test_text_output_shows_line_message_and_link() -> None:
     out = result.stdout
     assert "tests/fixtures/projects/cors/app/main.py" in out
     assert "5:1" in out and "HIGH" in out and "SEC-010" in out
-    assert 'app.add_middleware(CORSMiddleware, allow_origins=["*"])' in out
+    assert 'app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_credentials=True)' in out
     assert "rules/SEC-010/" in out
     assert "1 finding (1 high) in 1 file scanned" in out
     assert "1 suppressed" in out

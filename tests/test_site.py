@@ -274,7 +274,7 @@ def test_reference_pages_are_generated_from_the_schema_and_the_cli(site: tuple[C
             assert f"fastpolicy {name} {sub}" in cli, sub
     assert "--policies" in cli and "--out" in cli
     assert (out / "reference" / "writing-rules" / "index.html").is_file()
-    from fastpolicy.configuration.schema import load_schema
+    from fastpolicy.catalogue.data_schema import load_schema
     from fastpolicy.resources import config_schema_path, overrides_schema_path
 
     config = (out / "reference" / "configuration" / "index.html").read_text(encoding="utf-8")

@@ -14,7 +14,7 @@ from fastpolicy.scan.comments import hash_comments, python_comments, statement_l
 from fastpolicy.scan.source import clear_source_cache
 from fastpolicy.scan.suppression import parse
 
-CORS = 'app.add_middleware(CORSMiddleware, allow_origins=["*"])'
+CORS = 'app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_credentials=True)'
 MAIN = f'''from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
@@ -23,11 +23,11 @@ note = "# fastpolicy: ignore[SEC-010]"; {CORS}
 {CORS}  # FastPolicy: ignore[cors-wildcard-origin]: the public status page, reviewed 2026-10
 app.add_middleware(
     CORSMiddleware,
-    allow_origins=["*"],  # fastpolicy: ignore[sec-010]
+    allow_origins=["*"], allow_credentials=True,  # fastpolicy: ignore[sec-010]
 )
 # fastpolicy: ignore[SEC-010] until=2999-12-31: public API, reviewed 2026-10
 app.add_middleware(CORSMiddleware,
-                   allow_origins=["*"])
+                   allow_origins=["*"], allow_credentials=True)
 # fastpolicy: ignore[SEC-010] until=2020-01-31: was temporary
 {CORS}
 ready = True  # fastpolicy: ignore[SEC-010, NO-SUCH-RULE]

@@ -34,7 +34,7 @@ class Override:
 
 def read_overrides(folder: Path, shown: str, problems: list[Problem]) -> list[Override]:
     """The overrides of one org folder (none when it has no overrides.yaml); problems are appended, located."""
-    from ..configuration.schema import schema_problems
+    from .data_schema import schema_problems
 
     path = folder / OVERRIDES_FILE
     if not path.is_file():
@@ -95,7 +95,7 @@ def apply_overrides(policies: Sequence[Policy], overrides: Sequence[Override], p
 
 def outside_narrowed_paths(findings: Sequence[Finding], policies: Sequence[Policy], base: str) -> tuple[list[Finding], int]:
     """Drop findings in files an override narrowed their record away from (globs relative to `base`); (kept, dropped)."""
-    from ..scan.pathmatch import Patterns
+    from ..pathmatch import Patterns
 
     narrowed = {p.id: p.narrowed for p in policies if p.narrowed}
     if not narrowed:

@@ -11,12 +11,12 @@ from pathlib import Path
 from typing import Any
 
 from ..catalogue.catalogue import Catalogue
+from ..catalogue.data_schema import schema_problems
 from ..catalogue.loader import display_path
 from ..catalogue.resolve import is_named
 from ..errors import ConfigError, Problem, UsageError
 from ..resources import config_schema_path
 from .discover import PYPROJECT, find_config
-from .schema import schema_problems
 from .toml_lines import toml_lines
 
 _TOOL = ("tool", "fastpolicy")

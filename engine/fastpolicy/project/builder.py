@@ -17,8 +17,9 @@ from .modules import Module, ModuleIndex, module_name, parse_python
 from .probes import dockerfile_probes
 from .pytest_config import read_pytest_configs
 from .roles import classify
-from .routes import RouteGraph, StringResolver
+from .routes import RouteGraph
 from .settings import ENV_FILE, env_settings, python_settings
+from .strings import StringResolver
 
 # files the model reads beside those the rules read (documented in site/reference/project-model.md)
 MODEL_GLOBS = ("*.py", "*.pyi", "*.yaml", "*.yml", "Dockerfile", "Dockerfile.*", "*.Dockerfile", "*.dockerfile", "Containerfile",

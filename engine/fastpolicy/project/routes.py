@@ -7,12 +7,12 @@ from dataclasses import dataclass, field
 
 from .facts import App, DependencyRef, Location, Route
 from .modules import Module, ModuleIndex, call_name, keyword
+from .strings import MAX_DEPTH, StringResolver
 
 METHODS = {"get": ("GET",), "post": ("POST",), "put": ("PUT",), "patch": ("PATCH",), "delete": ("DELETE",), "head": ("HEAD",),
            "options": ("OPTIONS",), "trace": ("TRACE",), "websocket": ("WEBSOCKET",), "api_route": ()}
 _DEPENDS = {"Depends", "Security"}
 REPEATABLE = ("tags", "responses", "dependencies")  # decorator keywords a router can carry once for all its routes
-MAX_DEPTH = 6
 
 
 @dataclass
@@ -273,33 +273,3 @@ def _returned_calls(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[str, ..
 
 def _fields(cls: ast.ClassDef) -> list[str]:
     return [s.target.id for s in cls.body if isinstance(s, ast.AnnAssign) and isinstance(s.target, ast.Name)]
-
-
-class StringResolver:
-    """The string a path or prefix expression evaluates to, through constants and settings defaults; `<expr>` when unknown."""
-
-    def __init__(self, index: ModuleIndex, settings_by_name: dict[str, list[object]]) -> None:
-        self.index = index
-        self.settings = settings_by_name
-
-    def value(self, module: Module, node: ast.AST | None, depth: int = 0) -> str:
-        if node is None:
-            return ""
-        if isinstance(node, ast.Constant) and isinstance(node.value, str):
-            return node.value
-        if depth < MAX_DEPTH:
-            if isinstance(node, ast.JoinedStr):
-                return "".join(self.value(module, v.value if isinstance(v, ast.FormattedValue) else v, depth + 1) for v in node.values)
-            if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
-                return self.value(module, node.left, depth + 1) + self.value(module, node.right, depth + 1)
-            if isinstance(node, (ast.Name, ast.Attribute)):
-                target = self.index.resolve(module, node)
-                if isinstance(target, tuple):
-                    value = target[0].defs.get(target[1])
-                    if isinstance(value, (ast.Constant, ast.JoinedStr, ast.BinOp)):
-                        return self.value(target[0], value, depth + 1)
-                if isinstance(node, ast.Attribute):
-                    values = {v for v in self.settings.get(node.attr, []) if isinstance(v, str)}
-                    if len(values) == 1:
-                        return values.pop()
-        return f"<{ast.unparse(node)}>"

@@ -14,6 +14,7 @@ from ..catalogue.resolve import is_named
 from ..config import DEFAULT_DOCS_URL, docs_url_from_env
 from ..errors import ScanFailed, UnknownName, UsageError
 from ..models import SEVERITIES, Finding, Policy, RuleInfo, ScanError, ScanResult
+from ..pathmatch import Patterns
 from ..project import ProjectModel, build_model
 from ..project.builder import MODEL_GLOBS
 from ..project.facts import FileRole
@@ -24,7 +25,6 @@ from .compiler import compile_config
 from .decide import not_applicable
 from .diff import changed_files, in_diff
 from .findings import DocsLinks, findings_from_run, model_findings, raise_rule_errors
-from .pathmatch import Patterns
 from .semgrep import DEFAULT_JOBS, DEFAULT_TIMEOUT_THRESHOLD, SemgrepRun, find_executable, run_semgrep
 from .suppression import META_RULES, apply_suppressions, clear_source_cache, filter_findings, meta_rule, meta_rule_info
 from .targets import MAX_FILE_BYTES, collect, name_globs, resolve_root, wanted

@@ -16,7 +16,7 @@ from pathlib import Path
 from ..catalogue.languages import BY_NAME
 from ..errors import UsageError
 from ..models import Policy, ScanError
-from .pathmatch import Ignored, Patterns, exclusion
+from ..pathmatch import Ignored, Patterns, exclusion
 
 SKIPPED_DIRS = frozenset({
     ".git", ".hg", ".svn", ".tox", ".nox", ".venv", "venv", "__pycache__", ".mypy_cache", ".pytest_cache",

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from ..models import ScanError
-from .pathmatch import Patterns
+from ..pathmatch import Patterns
 
 PARSE_KINDS = ("unparsed", "partial-parse")
 UNREADABLE_KINDS = (*PARSE_KINDS, "model-unreadable")

@@ -78,7 +78,7 @@ unparsable = ["app/py314_only.py"]
 
 def config_page(pages: Pages) -> str:
     """The configuration reference: every key of schemas/config.schema.json, and the org pack's overrides.yaml."""
-    from ..configuration.schema import load_schema
+    from ..catalogue.data_schema import load_schema
     from ..resources import config_schema_path, overrides_schema_path
 
     config, overrides = load_schema(config_schema_path()), load_schema(overrides_schema_path())

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pathspec
 
-from ..errors import UsageError
+from .errors import UsageError
 
 GITIGNORE = ".gitignore"
 

@@ -9,8 +9,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from ..catalogue.schema import _leaf_errors, _sentence, describe, line_for
 from ..errors import Problem
+from .schema import _leaf_errors, _sentence, describe, line_for
 
 
 @lru_cache(maxsize=4)

@@ -28,7 +28,7 @@ def test_list_json_carries_the_record_summary() -> None:
     ids = [r["id"] for r in records]
     assert ids == sorted(ids) and "SEC-010" in ids
     sec = next(r for r in records if r["id"] == "SEC-010")
-    assert set(sec) == {"id", "name", "title", "section", "severity", "level", "seed", "check", "origin"}
+    assert set(sec) == {"id", "name", "title", "section", "severity", "level", "seed", "check", "origin", "enabled", "overridden"}
     assert sec["seed"] == ["S2.10"] and sec["check"] == "pattern"
 
 

@@ -148,3 +148,21 @@ def test_one_semgrep_process(command: list[str], tmp_path: Path) -> None:
     starts = log.read_text().splitlines()
     assert len(starts) == 1, starts
     assert "--metrics=off" in starts[0] and "--disable-version-check" in starts[0]
+
+
+def test_a_rules_paths_do_not_depend_on_the_working_folder(tmp_path: Path) -> None:
+    # semgrep matches a rule's paths include/exclude against the target relative to its working folder and matches
+    # none of them for a target outside it: an excluded test settings file was reported from elsewhere
+    project = tmp_path / "svc"
+    (project / "app" / "settings").mkdir(parents=True)
+    (project / "app" / "settings" / "test.py").write_text('SECRET_KEY = "only-for-the-test-suite"\n', encoding="utf-8")
+    (project / "app" / "config.py").write_text('SECRET_KEY = "change-me-in-production"\n', encoding="utf-8")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    seen = []
+    for cwd, target in ((project, "."), (tmp_path, "svc"), (elsewhere, str(project))):
+        result = run_cli("scan", target, "--select", "SEC-101", "--format", "json", "--no-cache", cwd=cwd)
+        assert result.returncode == 1, result.stderr
+        seen.append(sorted(Path(f["path"]).relative_to(Path(target)).as_posix() if not Path(f["path"]).is_absolute()
+                           else Path(f["path"]).relative_to(project).as_posix() for f in json.loads(result.stdout)["findings"]))
+    assert seen == [["app/config.py"]] * 3

@@ -108,7 +108,7 @@ def scan(catalogue: Catalogue, roots: Sequence[str], options: ScanOptions, progr
     scanned = 0
     if semgrep_policies and semgrep_files:
         say(f"checking {len(semgrep_files)} files with {len(semgrep_policies)} semgrep rules")
-        run = _run(compile_config(semgrep_policies), semgrep_files, options, errors)
+        run = _run(compile_config(semgrep_policies), semgrep_files, options, errors, project_root(roots))
         raise_rule_errors(run, {p.id: p for p in semgrep_policies})
         errors += run.errors
         errors += not_checked_after_timeouts(run, options.timeout_threshold)
@@ -212,10 +212,10 @@ def per_file_ignore(findings: Sequence[Finding], options: ScanOptions, roots: Se
     return kept, len(findings) - len(kept)
 
 
-def _run(config: dict[str, object], files: list[str], options: ScanOptions, errors: list[ScanError]) -> SemgrepRun:
+def _run(config: dict[str, object], files: list[str], options: ScanOptions, errors: list[ScanError], root: str) -> SemgrepRun:
     """semgrep over the files whose cached results are missing or stale (none at all when nothing changed)."""
     def semgrep(targets: list[str]) -> SemgrepRun:
-        return run_semgrep(config, targets, jobs=options.jobs, timeout_threshold=options.timeout_threshold)
+        return run_semgrep(config, targets, jobs=options.jobs, timeout_threshold=options.timeout_threshold, root=root)
 
     if options.cache_dir is None:
         return semgrep(files)

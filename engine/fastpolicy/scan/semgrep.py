@@ -17,6 +17,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -143,11 +144,21 @@ def _run_once(command: list[str], cwd: Path | None, env: dict[str, str], timeout
 
 
 def run_semgrep(config: Mapping[str, Any], targets: Sequence[str], *, cwd: Path | None = None, jobs: int = DEFAULT_JOBS,
-                timeout_threshold: int = DEFAULT_TIMEOUT_THRESHOLD) -> SemgrepRun:
+                timeout_threshold: int = DEFAULT_TIMEOUT_THRESHOLD, root: str | None = None) -> SemgrepRun:
     """One compiled config over `targets` (explicit files), in as few semgrep processes as the OS allows.
 
-    After `timeout_threshold` rule timeouts on one file semgrep skips the rest of that file's rules; the scanner
-    reports such a file as not checked (`not_checked_after_timeouts`)."""
+    With `root`, semgrep runs in that folder on paths relative to it, and the run's paths are given back as the
+    caller wrote them: semgrep matches a rule's `paths` include/exclude globs against the target path relative to
+    its working directory, and silently matches none of them for a target outside it (measured with 1.185: an
+    excluded file is reported, an included one is never checked), so the verdict would depend on where the user
+    stands. After `timeout_threshold` rule timeouts on one file semgrep skips the rest of that file's rules; the
+    scanner reports such a file as not checked (`not_checked_after_timeouts`)."""
+    if root is not None:
+        relative = {t: os.path.relpath(os.path.abspath(t), root) for t in targets}
+        if all(not r.startswith("..") for r in relative.values()):
+            back = {r: t for t, r in relative.items()}
+            run = run_semgrep(config, [relative[t] for t in targets], cwd=Path(root), jobs=jobs, timeout_threshold=timeout_threshold)
+            return as_given(run, back)
     executable = find_executable()
     timeout = run_timeout()
     deadline = time.monotonic() + timeout
@@ -172,3 +183,16 @@ def run_semgrep(config: Mapping[str, Any], targets: Sequence[str], *, cwd: Path 
             stdout, stderr, code = _run_once([*command, *batch], cwd, env, remaining)
             runs.append(parse_output(stdout, stderr, code, config_path))
     return runs[0] if len(runs) == 1 else merge_runs(runs)
+
+
+def as_given(run: SemgrepRun, back: Mapping[str, str]) -> SemgrepRun:
+    """The run with every path semgrep reported relative to its working folder written as the caller gave it."""
+    def path(p: str) -> str:
+        return back.get(p, p) if p else p
+
+    return SemgrepRun(
+        results=tuple(replace(r, path=path(r.path)) for r in run.results),
+        errors=tuple(replace(e, path=path(e.path)) for e in run.errors),
+        rule_errors=run.rule_errors,
+        scanned=tuple(sorted(path(p) for p in run.scanned)),
+    )

@@ -268,6 +268,8 @@ def test_relative_imports_leave_the_feature_package(path: str, level: int, leave
     assert leaves_feature("proj/" + path, level, ["proj/" + path], ["proj"]) is leaves
     # a sub-folder without __init__.py below the top-level package still counts
     assert leaves_feature(path, level, ["app/__init__.py", path]) is leaves
+    # a project scanned by its absolute path (the __init__.py look-up once built '//srv/...' and found no package)
+    assert leaves_feature("/srv/" + path, level, ["/srv/" + f for f in files]) is leaves
 
 
 def test_repeated_router_metadata_and_route_decorators(model) -> None:  # type: ignore[no-untyped-def]

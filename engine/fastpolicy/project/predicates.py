@@ -123,7 +123,7 @@ def leaves_feature(path: str, level: int, files: Iterable[str], roots: Sequence[
     the scanned root."""
     known = set(files)
     folders = list(PurePosixPath(path).parent.parts)
-    tops = [i for i in range(len(folders)) if "/".join([*folders[:i + 1], "__init__.py"]) in known]
+    tops = [i for i in range(len(folders)) if str(PurePosixPath(*folders[:i + 1], "__init__.py")) in known]  # absolute paths too
     if tops:
         return level >= len(folders) - tops[0]
     for root in sorted((r.strip("/") for r in roots if r not in (".", "")), key=len, reverse=True):

@@ -9,7 +9,7 @@
 network. A missing mirror or commit is reported with the `fetch` to run. The list of applications is
 bench/realworld.tsv (name, repository, commit, paths, scan_args, style notes); a path starting with `!` is left out.
 
-`scan` runs `<fastpolicy> scan <app> --format json [scan_args]` on each app, one at a time, and writes per-app wall
+`scan` runs `<fastpolicy> scan . --format json [scan_args]` in each app's folder, one at a time, and writes per-app wall
 time, exit code, per-record finding counts and the raw findings. Standard library only.
 """
 
@@ -113,9 +113,10 @@ def scan(args: argparse.Namespace) -> int:
             print(f"{row['name']}: not extracted under {dest}: run `extract` first", file=sys.stderr)
             failed += 1
             continue
-        argv = [*cmd, "scan", str(app), "--format", "json", *shlex.split(row.get("scan_args") or ""), *shlex.split(args.scan_args or "")]
+        # from the app's folder, as a developer or CI runs it (paths in findings are then relative to the app)
+        argv = [*cmd, "scan", ".", "--format", "json", *shlex.split(row.get("scan_args") or ""), *shlex.split(args.scan_args or "")]
         start = time.monotonic()
-        proc = subprocess.run(argv, capture_output=True, text=True)
+        proc = subprocess.run(argv, capture_output=True, text=True, cwd=app)
         wall = round(time.monotonic() - start, 1)
         try:
             data = json.loads(proc.stdout)

@@ -108,7 +108,7 @@ def scan(catalogue: Catalogue, roots: Sequence[str], options: ScanOptions, progr
     scanned = 0
     if semgrep_policies and semgrep_files:
         say(f"checking {len(semgrep_files)} files with {len(semgrep_policies)} semgrep rules")
-        run = _run(compile_config(semgrep_policies), semgrep_files, options, errors, project_root(roots))
+        run = _run(compile_config(semgrep_policies), semgrep_files, options, errors, scanned_folder(roots))
         raise_rule_errors(run, {p.id: p for p in semgrep_policies})
         errors += run.errors
         errors += not_checked_after_timeouts(run, options.timeout_threshold)
@@ -238,10 +238,15 @@ def rule_info(policy: Policy, url: str) -> RuleInfo:
     )
 
 
+def scanned_folder(roots: Sequence[str]) -> str:
+    """The common folder of the scanned paths: where semgrep runs, so a rule's `paths` globs read relative to what the user scanned."""
+    folders = [p if p.is_dir() else p.parent for p in (Path(r).resolve() for r in roots or ["."])]
+    return os.path.commonpath([str(f) for f in folders])
+
+
 def project_root(roots: Sequence[str]) -> str:
     """The root SARIF paths are relative to: the repository (nearest folder with `.git`) holding the scanned paths, else their common folder."""
-    folders = [p if p.is_dir() else p.parent for p in (Path(r).resolve() for r in roots or ["."])]
-    common = Path(os.path.commonpath([str(f) for f in folders]))
+    common = Path(scanned_folder(roots))
     for candidate in (common, *common.parents):
         if (candidate / ".git").exists():
             return str(candidate)

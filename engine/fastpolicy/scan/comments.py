@@ -15,7 +15,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .source import source_lines, source_text
+from .source import source_lines, source_text, source_tree
 
 
 @dataclass(frozen=True)
@@ -81,9 +81,8 @@ def _hash_column(line: str) -> int:
 @lru_cache(maxsize=256)
 def _python_spans(path: str) -> tuple[tuple[int, int], ...]:
     """(first, last) lines of each Python statement; a compound statement counts its header only (decorators to `:`)."""
-    try:
-        tree = ast.parse(source_text(path))
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
+    tree = source_tree(path)
+    if tree is None:
         return ()
     spans: set[tuple[int, int]] = set()
     for node in ast.walk(tree):

@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 from functools import lru_cache
 
-from .source import source_lines, source_text
+from .source import source_lines, source_tree
 
 VERSION = "fastpolicy/v1"  # the SARIF partialFingerprints key; bump when the recipe changes
 _SCOPE = re.compile(r"^(\s*)(?:async\s+def|def|class)\s+([A-Za-z_][A-Za-z0-9_]*)")
@@ -55,9 +55,8 @@ def fingerprint(rule_id: str, code: str, scope: str) -> str:
 @lru_cache(maxsize=64)
 def _python_scopes(path: str) -> tuple[tuple[int, int, str], ...] | None:
     """(first line, last line, dotted name) of every def/class of a Python file; None when it does not parse."""
-    try:
-        tree = ast.parse(source_text(path))
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
+    tree = source_tree(path)
+    if tree is None:
         return None
     scopes: list[tuple[int, int, str]] = []
 

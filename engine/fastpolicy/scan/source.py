@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 from functools import lru_cache
 
 
@@ -26,6 +27,16 @@ def source_line(path: str, line: int) -> str:
     return lines[line - 1].rstrip() if 0 < line <= len(lines) else ""
 
 
+@lru_cache(maxsize=64)
+def source_tree(path: str) -> ast.Module | None:
+    """The Python file's syntax tree, parsed once per scan for fingerprint scopes and suppression spans; None when it does not parse."""
+    try:
+        return ast.parse(source_text(path))
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+
+
 def clear_source_cache() -> None:
     source_text.cache_clear()
     source_lines.cache_clear()
+    source_tree.cache_clear()

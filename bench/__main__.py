@@ -1,6 +1,6 @@
 """`python -m bench` (or `make bench`): fastpolicy cold/warm vs raw semgrep vs the parse floor, ruff and bandit as context.
 
-    python -m bench [--sizes 1000,10000,50000] [--apps-dir /work/review/apps] [--only NAME ...] [--work DIR] [--skip-synthetic]
+    python -m bench [--sizes 1000,10000,50000] [--apps-dir /work/review/apps] [--apps-file FILE] [--only NAME ...] [--work DIR] [--skip-synthetic]
 
 Per project, in one interleaved pass (each tool runs once per round, rounds repeat with --rounds), it times:
   cold      fastpolicy scan --no-cache
@@ -135,16 +135,21 @@ def growth(results: list[dict]) -> list[str]:
     return out
 
 
-def real_apps(apps_dir: Path, only: list[str]) -> list[tuple[str, Path, list[str]]]:
+def real_apps(apps_dir: Path, only: list[str], apps_file: Path | None = None) -> list[tuple[str, Path, list[str]]]:
+    """The review set's apps extracted under apps_dir, then the rows of a local apps file (name, path, scan args; not committed)."""
     with (HERE / "realworld.tsv").open(newline="") as fh:
-        rows = list(csv.DictReader(fh, delimiter="\t"))
+        rows = [(row["name"], apps_dir / row["name"], row.get("scan_args") or "") for row in csv.DictReader(fh, delimiter="\t")]
+    if apps_file:
+        for line in apps_file.read_text().splitlines():
+            if line.strip() and not line.startswith("#"):
+                name, path, *rest = line.split("\t")
+                rows.append((name, Path(path).expanduser(), rest[0] if rest else ""))
     found = []
-    for row in rows:
-        if only and row["name"] not in only:
+    for name, path, scan_args in rows:
+        if only and name not in only:
             continue
-        path = apps_dir / row["name"]
         if path.is_dir():
-            found.append((row["name"], path, shlex.split(row.get("scan_args") or "")))
+            found.append((name, path, shlex.split(scan_args)))
     return found
 
 
@@ -152,6 +157,8 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sizes", default="1000,10000,50000", help="synthetic project sizes in files (comma-separated)")
     ap.add_argument("--apps-dir", default=os.environ.get("FASTPOLICY_BENCH_APPS", "/work/review/apps"))
+    ap.add_argument("--apps-file", type=Path, default=os.environ.get("FASTPOLICY_BENCH_APPS_FILE"),
+                    help="a local TSV of more real apps present on disk: name, path[, scan args] (not committed)")
     ap.add_argument("--only", nargs="*", default=[], help="real apps to run (default: every one present)")
     ap.add_argument("--tools", nargs="*", default=[], help="only these of cold, warm, semgrep, floor, ruff, bandit")
     ap.add_argument("--skip-synthetic", action="store_true")
@@ -175,7 +182,7 @@ def main() -> int:
                     generate(dest, size)
                 synthetic.append(bench_project(f"synthetic-{size}", dest, work, [], args.rounds, args.jobs, args.tools))
         if not args.skip_real:
-            for name, path, scan_args in real_apps(Path(args.apps_dir), args.only):
+            for name, path, scan_args in real_apps(Path(args.apps_dir), args.only, args.apps_file):
                 real.append(bench_project(name, path, work, scan_args, args.rounds, args.jobs, args.tools))
         if synthetic:
             print("\n" + "\n".join(growth(synthetic)))

@@ -96,3 +96,60 @@ def test_the_record_page_names_the_prefilter() -> None:
     assert "<strong>Prefilter:</strong>" in html or "No prefilter literal" in html
     manual = next(p for p in catalogue.policies if not p.check.automated)
     assert _prefilter_html(manual, catalogue) == ""
+
+
+ANCHORED = """\
+    pattern: $F($X, $X)
+  anchor: 'same_arg_[a-z]+\\('"""
+
+
+def _anchored_org(tmp_path: Path, anchor_line: str) -> Path:
+    org = _org(tmp_path, "same-argument", "    pattern: $F($X, $X)", "same_arg_call(a, a)")
+    record = next((org / "demo").glob("*.yaml"))
+    text = record.read_text().replace("  message: same argument twice.\n", f"  message: same argument twice.\n{anchor_line}\n")
+    record.write_text(text)
+    return org
+
+
+def test_an_anchor_gives_a_metavariable_rule_its_prefilter_and_keeps_its_matches(tmp_path: Path) -> None:
+    """A rule made only of metavariables is evaluated on every file; its anchor lets semgrep skip files without the
+    anchor, and in a file that has it the rule reports exactly what it reported before (same lines)."""
+    org = _anchored_org(tmp_path, "  anchor: 'same_arg_\\w+\\('")
+    validated = run_cli("validate", "--policies", str(org), "--section", "demo", cwd=tmp_path)
+    assert validated.returncode == 0 and "warning:" not in validated.stderr, validated.stderr
+    tested = run_cli("test", "--policies", str(org), "--section", "demo", cwd=tmp_path)
+    assert tested.returncode == 0, tested.stdout + tested.stderr
+    app = tmp_path / "app"
+    app.mkdir()
+    (app / "with_anchor.py").write_text("x = 1\nsame_arg_call(a, a)\nother(b, b)\n")
+    (app / "without_anchor.py").write_text("other(b, b)\n")
+    scan = run_cli("scan", str(app), "--policies", str(org), "--select", "DEMO-001", "--format", "json", "--no-cache", cwd=tmp_path)
+    assert scan.returncode == 1, scan.stderr
+    import json
+
+    found = sorted((Path(f["path"]).name, f["line"]) for f in json.loads(scan.stdout)["findings"])
+    # both calls in the anchored file (the anchor narrows files, not matches); nothing in the file without it
+    assert found == [("with_anchor.py", 2), ("with_anchor.py", 3)]
+
+
+def test_an_anchor_that_is_not_a_regex_is_a_located_policy_error(tmp_path: Path) -> None:
+    org = _anchored_org(tmp_path, "  anchor: 'same_arg_(['")
+    result = run_cli("validate", "--policies", str(org), "--section", "demo", cwd=tmp_path)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "DEMO-001-same-argument.yaml" in result.stderr and "check.anchor" in result.stderr and "not a regex" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_anchors_compile_to_whole_file_conjuncts_in_front_of_the_formula() -> None:
+    from fastpolicy.scan.compiler import anchored, unwrap_anchor, whole_file
+
+    either = anchored({"pattern-either": [{"pattern": "a($X)"}], "options": {"symbolic_propagation": True}}, ["a\\("])
+    assert either == {"options": {"symbolic_propagation": True}, "patterns": [{"pattern-regex": whole_file("a\\(")}, {"pattern-either": [{"pattern": "a($X)"}]}]}
+    both = anchored({"patterns": [{"pattern": "b($X)"}, {"pattern-not": "b(1)"}]}, ["b\\(", "import"])
+    assert [next(iter(c)) for c in both["patterns"]] == ["pattern-regex", "pattern-regex", "pattern", "pattern-not"]
+    assert anchored({"pattern": "c()"}, []) == {"pattern": "c()"}
+    assert unwrap_anchor(whole_file("x|y")) == "x|y" and unwrap_anchor("(get|post)") == "(get|post)"
+    import re
+
+    assert re.fullmatch(whole_file("b\\("), "first line\nb(2)\nlast\n", re.S)
+    assert not re.match(whole_file("b\\("), "no call here\n")

@@ -39,6 +39,7 @@ class Check:
     kind: str  # pattern | project | manual
     languages: tuple[str, ...] = ()
     paths: Mapping[str, Any] = field(default_factory=dict)
+    anchor: tuple[str, ...] = ()  # regexes every file the rule can match contains: semgrep's prefilter skips the others
     message: str = ""
     rule: Mapping[str, Any] = field(default_factory=dict)
     fix: str = ""

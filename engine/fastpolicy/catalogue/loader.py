@@ -96,6 +96,11 @@ def _record_files(folder: Path, problems: list[Problem]) -> list[Path]:
     return files
 
 
+def _anchors(value: Any) -> tuple[str, ...]:
+    """`check.anchor`: one regex or a list of them."""
+    return (value,) if isinstance(value, str) else tuple(str(v) for v in value or ())
+
+
 def _as_tuple(value: Any) -> tuple[Any, ...]:
     return tuple(value or ())
 
@@ -106,6 +111,7 @@ def build_policy(data: Mapping[str, Any], lines: Mapping[str, int], path: str, o
         kind=check_data["kind"],
         languages=_as_tuple(check_data.get("languages")),
         paths=dict(check_data.get("paths") or {}),
+        anchor=_anchors(check_data.get("anchor")),
         message=str(check_data.get("message", "")).strip(),
         rule=dict(check_data.get("rule") or {}),
         fix=str(check_data.get("fix", "")),

@@ -64,9 +64,51 @@ def _bound(rule: Mapping[str, Any]) -> set[str]:
     return bound
 
 
-def rule_problems(policy: Policy) -> list[Problem]:
-    """What semgrep would silently accept but never match on: unbound metavariables."""
+_POSITIVE = ("pattern", "patterns", "pattern-either", "pattern-regex")
+
+
+def whole_file(anchor: str) -> str:
+    """The anchor as a regex whose one match is the whole file when the file contains the anchor anywhere: a `pattern-regex`
+    conjunct of that kind keeps every match of the rest of the rule (their ranges lie inside it) and gives semgrep's
+    prefilter the anchor, so a file without it is skipped before it is parsed."""
+    return f"(?s)\\A(?=.*?(?:{anchor})).*"
+
+
+_WHOLE_FILE = re.compile(r"\(\?s\)\\A\(\?=\.\*\?\(\?:(?P<anchor>.*)\)\)\.\*", re.S)
+
+
+def unwrap_anchor(regex: str) -> str:
+    """The anchor a whole_file() regex was made of (any other regex as it is): what a reader wants to see."""
+    found = _WHOLE_FILE.fullmatch(regex)
+    return found.group("anchor") if found else regex
+
+
+def anchored(rule: Mapping[str, Any], anchors: Iterable[str]) -> dict[str, Any]:
+    """The rule's formula with one whole-file conjunct per anchor put first."""
+    conjuncts: list[Any] = [{"pattern-regex": whole_file(a)} for a in anchors]
+    out = {k: v for k, v in rule.items() if k not in _POSITIVE}
+    if not conjuncts:
+        return dict(rule)
+    for key in _POSITIVE:
+        if key in rule:
+            conjuncts += list(rule[key]) if key == "patterns" else [{key: rule[key]}]
+    out["patterns"] = conjuncts
+    return out
+
+
+def _anchor_problems(policy: Policy) -> list[Problem]:
     problems = []
+    for anchor in policy.check.anchor:
+        try:
+            re.compile(anchor)
+        except re.error as exc:
+            problems.append(Problem(policy.path, policy.line_of("check", "anchor"), f"check.anchor: {anchor!r} is not a regex: {exc}"))
+    return problems
+
+
+def rule_problems(policy: Policy) -> list[Problem]:
+    """What semgrep would silently accept but never match on: unbound metavariables; anchors that are not regexes."""
+    problems = _anchor_problems(policy)
     bound = _bound(policy.check.rule)
     for name in sorted(set(_referenced(policy.check.rule))):
         if name not in bound:
@@ -93,7 +135,7 @@ def compile_rule(policy: Policy) -> dict[str, Any]:
             rule["message"] = f"{rule['message']}{METAVAR_MARK}{name[1:]}={name}"
     if check.paths:
         rule["paths"] = {k: list(v) for k, v in check.paths.items()}
-    rule.update(check.rule)
+    rule.update(anchored(check.rule, check.anchor))
     if check.fix:
         rule["fix"] = check.fix
     return rule

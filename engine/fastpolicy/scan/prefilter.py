@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from ..models import Policy
-from .compiler import compile_config
+from .compiler import compile_config, unwrap_anchor
 from .semgrep import find_executable
 
 
@@ -50,7 +50,7 @@ def _collect(formula: Any, seen: dict[str, None]) -> None:
     if head == "Pred":
         kind, value = formula[1]
         for item in (value if kind == "Idents" else [value]):
-            seen.setdefault(f"/{item}/" if kind == "Regexp" else str(item), None)
+            seen.setdefault(f"/{unwrap_anchor(item)}/" if kind == "Regexp" else str(item), None)
     elif head in ("And", "Or"):
         for sub in formula[1]:
             _collect(sub, seen)
@@ -61,7 +61,7 @@ def _words(formula: Any, code: Callable[[str], str], top: bool = False) -> str:
     if head == "Pred":
         kind, value = formula[1]
         if kind == "Regexp":
-            return "a match of " + code(f"/{value}/")
+            return "a match of " + code(f"/{unwrap_anchor(value)}/")
         return " and ".join(code(str(v)) for v in value)
     joiner = " and " if head == "And" else " or "
     parts = [_words(sub, code) for sub in formula[1]]

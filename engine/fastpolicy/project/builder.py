@@ -13,7 +13,7 @@ from .deployment import K8S_KINDS, detect
 from .facts import FileRole, Launch, Location, ModelProblem, ProjectModel, Setting
 from .launches import _DOCKERFILE, gunicorn_config, healthchecks, is_launch_file, python_runs, yaml_documents
 from .launches import read as read_launches
-from .modules import Module, ModuleIndex, module_name, parse_python
+from .modules import Module, ModuleIndex, may_call, module_name, parse_python
 from .probes import dockerfile_probes
 from .pytest_config import read_pytest_configs
 from .roles import classify
@@ -63,7 +63,7 @@ def build_model(files: Sequence[str], *, roots: Sequence[str] = (".",), role_ove
                 problems.append(ModelProblem(Location(path, line), f"Python's parser cannot read this file for the project model: {getattr(exc, 'msg', exc)}{newer}"))
                 continue
             name, is_package = module_name(rel)
-            modules.append(Module(name, path, tree, is_package))
+            modules.append(Module(name, path, tree, is_package, calls=may_call(text)))
     role_of = {r.path: r.role for r in roles}
     index = ModuleIndex(modules)
     settings: list[Setting] = python_settings(index)

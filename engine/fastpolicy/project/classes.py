@@ -55,7 +55,7 @@ def _ancestry(index: ModuleIndex, module: Module, node: ast.ClassDef, seen: set[
 def collect_classes(index: ModuleIndex) -> list[ClassFact]:
     facts: list[ClassFact] = []
     for module in index.modules.values():
-        for node in ast.walk(module.tree):
+        for node in module.nodes():
             if isinstance(node, ast.ClassDef):
                 ancestry = tuple(dict.fromkeys(_ancestry(index, module, node, set())))
                 facts.append(ClassFact(Location(module.path, node.lineno), getattr(node, "end_lineno", node.lineno) or node.lineno, node.name, ancestry))

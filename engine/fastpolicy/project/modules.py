@@ -4,11 +4,24 @@ from __future__ import annotations
 
 import ast
 import re
+import unicodedata
 import warnings
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
 MAX_HOPS = 8
+
+
+# identifiers of the calls the model reads anywhere in a module (routes.py, launches.py): a module whose (ASCII) text holds
+# none of them has no such call, so finding its classes and functions needs no walk of its expressions
+CALL_WORDS = re.compile(r"\b(include_router|mount|add_api_route|uvicorn|hypercorn|granian)\b")
+_READ = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Call)
+_HOLDS_STATEMENTS = (ast.stmt, ast.excepthandler, ast.match_case)
+
+
+def may_call(text: str) -> bool:
+    """Whether a module's source may hold a call the model reads (Python reads identifiers in NFKC form: so is a non-ASCII text)."""
+    return CALL_WORDS.search(text if text.isascii() else unicodedata.normalize("NFKC", text)) is not None
 
 
 @dataclass
@@ -20,12 +33,14 @@ class Module:
     imports: dict[str, tuple[str, str]] = field(default_factory=dict)  # local -> (module, attribute or "")
     defs: dict[str, ast.AST] = field(default_factory=dict)  # top-level name -> its def/class/assigned value
     star_imports: list[str] = field(default_factory=list)  # modules re-exported with `from x import *`
+    calls: bool = True  # whether the module may hold a call the model reads (`may_call`)
     _nodes: list[ast.AST] | None = field(default=None, repr=False, compare=False)
 
     def nodes(self) -> list[ast.AST]:
-        """Every node of the tree in `ast.walk` order, computed once and shared by every fact that walks the module."""
+        """The functions, classes and (when `calls`) calls of the tree in `ast.walk` order, computed once and shared by
+        every fact that walks the module (classes, routes, launches)."""
         if self._nodes is None:
-            self._nodes = walk(self.tree)
+            self._nodes = [n for n in walk(self.tree) if isinstance(n, _READ)] if self.calls else statements(self.tree, _READ)
         return self._nodes
 
     @property
@@ -48,6 +63,22 @@ def walk(tree: ast.AST) -> list[ast.AST]:
             elif isinstance(value, list):
                 out.extend(item for item in value if isinstance(item, AST))
     return out
+
+
+def statements(tree: ast.AST, kinds: tuple[type, ...]) -> list[ast.AST]:
+    """The statements of `kinds` that `ast.walk` yields, in its order, without visiting expressions: statements nest only
+    in statements, handlers and match cases, so their breadth-first order is the same with every expression left out."""
+    out = [tree]
+    i = 0
+    holds = _HOLDS_STATEMENTS
+    while i < len(out):
+        node = out[i]
+        i += 1
+        for name in node._fields:
+            value = getattr(node, name, None)
+            if isinstance(value, list) and value and isinstance(value[0], holds):
+                out.extend(value)
+    return [n for n in out if isinstance(n, kinds)]
 
 
 def module_name(path: str) -> tuple[str, bool]:

@@ -6,7 +6,7 @@ import ast
 from dataclasses import dataclass, field
 
 from .facts import App, DependencyRef, Location, Route
-from .modules import Module, ModuleIndex, call_name, keyword
+from .modules import Module, ModuleIndex, call_name, keyword, statements
 from .strings import MAX_DEPTH, StringResolver
 
 METHODS = {"get": ("GET",), "post": ("POST",), "put": ("PUT",), "patch": ("PATCH",), "delete": ("DELETE",), "head": ("HEAD",),
@@ -267,7 +267,7 @@ class RouteGraph:
 
 def _returned_calls(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[str, ...]:
     """The functions whose call results the handler returns (`templates.TemplateResponse`), in order, without repeats."""
-    names = [ast.unparse(node.value.func) for node in ast.walk(fn) if isinstance(node, ast.Return) and isinstance(node.value, ast.Call)]
+    names = [ast.unparse(node.value.func) for node in statements(fn, (ast.Return,)) if isinstance(node.value, ast.Call)]  # type: ignore[attr-defined]
     return tuple(dict.fromkeys(names))
 
 

@@ -15,7 +15,7 @@ from . import facts
 from .facts import ProjectModel
 
 _TYPES = {cls.__name__: cls for cls in (facts.Location, facts.FileRole, facts.Dependency, facts.DependencyRef, facts.Route, facts.App,
-                                         facts.Launch, facts.Setting, facts.Deployment, facts.ClassFact, facts.ModelProblem, ProjectModel)}
+                                         facts.Launch, facts.Setting, facts.Deployment, facts.ClassFact, facts.PytestConfig, facts.ModelProblem, ProjectModel)}
 
 
 def encode(model: ProjectModel) -> dict[str, Any]:

@@ -166,7 +166,7 @@ def test_a_corrupt_model_cache_is_discarded_with_a_warning(tmp_path: Path) -> No
     data = json.loads(stored.read_text())
     entries = data["summaries"]["files"]["dict"]
     assert [path for path, _ in entries] == ["app/main.py", "app/routes.py"]
-    entries[1][1]["fields"] = {"hash": entries[1][1]["fields"]["hash"]}  # a summary missing fields
+    entries[1][1]["FileSummary"] = entries[1][1]["FileSummary"][:1]  # a summary missing fields
     stored.write_text(json.dumps(data))
     for damaged in (None, "{not json"):
         if damaged:

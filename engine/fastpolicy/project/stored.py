@@ -13,11 +13,10 @@ import functools
 import math
 from typing import Any
 
-from . import facts
-from .facts import ProjectModel
+from .facts import App, ClassFact, Dependency, DependencyRef, Deployment, FileRole, Launch, Location, ModelProblem, ProjectModel, PytestConfig, Route, Setting
 
-FACT_TYPES = {cls.__name__: cls for cls in (facts.Location, facts.FileRole, facts.Dependency, facts.DependencyRef, facts.Route, facts.App,
-                                         facts.Launch, facts.Setting, facts.Deployment, facts.ClassFact, facts.PytestConfig, facts.ModelProblem, ProjectModel)}
+FACT_TYPES = {cls.__name__: cls for cls in (Location, FileRole, Dependency, DependencyRef, Route, App, Launch, Setting, Deployment, ClassFact,
+                                            PytestConfig, ModelProblem, ProjectModel)}
 
 
 def encode(model: ProjectModel) -> dict[str, Any]:

@@ -101,8 +101,8 @@ def test_another_semgrep_or_config_misses_and_an_unchanged_rescan_runs_no_semgre
     assert os.path.isdir(project / ".fastpolicy_cache")
 
 
-# The project model is cached too (a whole-model entry keyed by every file's path and content, the options and the
-# engine code that builds it). These records are decided on the model alone, so these scans start no semgrep.
+# The project model is cached too (each file's summary, keyed by its text; the options and the engine code that builds
+# the model name the entry). These records are decided on the model alone, so these scans start no semgrep.
 MODEL_RULES = ("--select", "API-010", "--select", "OPS-108")
 API = """from fastapi import FastAPI
 
@@ -137,14 +137,14 @@ def test_the_cached_project_model_follows_every_edit_rename_and_delete(tmp_path:
     (tmp_path / "app" / "routes.py").write_text(ROUTES)
     (tmp_path / "Dockerfile").write_text(DOCKERFILE)
     assert _found(_model_check(tmp_path)) == [("API-010", "app/routes.py"), ("OPS-108", "Dockerfile")]
-    stored = list((tmp_path / ".fastpolicy_cache").glob("model-*.json"))
-    assert len(stored) == 1
+    [stored] = (tmp_path / ".fastpolicy_cache").glob("model-*.json")
+    before = stored.read_bytes()
     assert _found(_model_check(tmp_path)) == [("API-010", "app/routes.py"), ("OPS-108", "Dockerfile")]  # unchanged: served from the cache
+    assert stored.read_bytes() == before, "nothing was computed again, so nothing is written"
     # an edit in another module changes a route's composed path: /api/getUsers -> /api/v1/getUsers
     (tmp_path / "app" / "main.py").write_text(API.replace('"/api"', '"/api/v1"'))
     assert _found(_model_check(tmp_path)) == [("OPS-108", "Dockerfile")]
-    assert list((tmp_path / ".fastpolicy_cache").glob("model-*.json")) != stored  # one entry, the new one
-    assert len(list((tmp_path / ".fastpolicy_cache").glob("model-*.json"))) == 1
+    assert list((tmp_path / ".fastpolicy_cache").glob("model-*.json")) == [stored] and stored.read_bytes() != before  # one entry, updated
     # a rename: the routes move, the old path must not come back
     (tmp_path / "app" / "main.py").write_text(API.replace("app.routes", "app.views"))
     (tmp_path / "app" / "routes.py").rename(tmp_path / "app" / "views.py")
@@ -164,7 +164,9 @@ def test_a_corrupt_model_cache_is_discarded_with_a_warning(tmp_path: Path) -> No
     _model_scan(tmp_path)
     [stored] = (tmp_path / ".fastpolicy_cache").glob("model-*.json")
     data = json.loads(stored.read_text())
-    data["model"]["model"]["fields"]["routes"] = {"tuple": [{"fact": "Route", "fields": {"path": "/"}}]}  # a fact missing fields
+    entries = data["summaries"]["files"]["dict"]
+    assert [path for path, _ in entries] == ["app/main.py", "app/routes.py"]
+    entries[1][1]["FileSummary"] = entries[1][1]["FileSummary"][:1]  # a summary missing fields
     stored.write_text(json.dumps(data))
     for damaged in (None, "{not json"):
         if damaged:

@@ -178,7 +178,7 @@ def test_development_stages_of_a_dockerfile_start_no_deployed_server() -> None:
 
 
 def test_helm_templates_are_read_with_actions_as_placeholders() -> None:
-    from fastpolicy.project.builder import _yaml
+    from fastpolicy.project.filefacts import _yaml
 
     text = (
         "apiVersion: apps/v1\nkind: Deployment\nspec:\n  template:\n    spec:\n      containers:\n"

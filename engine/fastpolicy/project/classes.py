@@ -53,10 +53,14 @@ def _ancestry(index: ModuleIndex, module: Module, node: ast.ClassDef, seen: set[
 
 
 def collect_classes(index: ModuleIndex) -> list[ClassFact]:
+    return sorted((c for module in index.modules.values() for c in module_classes(index, module)), key=lambda c: (c.location.path, c.location.line))
+
+
+def module_classes(index: ModuleIndex, module: Module) -> list[ClassFact]:
+    """Every class of one module (nested ones too) with its ancestry, in `ast.walk` order."""
     facts: list[ClassFact] = []
-    for module in index.modules.values():
-        for node in ast.walk(module.tree):
-            if isinstance(node, ast.ClassDef):
-                ancestry = tuple(dict.fromkeys(_ancestry(index, module, node, set())))
-                facts.append(ClassFact(Location(module.path, node.lineno), getattr(node, "end_lineno", node.lineno) or node.lineno, node.name, ancestry))
-    return sorted(facts, key=lambda c: (c.location.path, c.location.line))
+    for node in module.nodes():
+        if isinstance(node, ast.ClassDef):
+            ancestry = tuple(dict.fromkeys(_ancestry(index, module, node, set())))
+            facts.append(ClassFact(Location(module.path, node.lineno), getattr(node, "end_lineno", node.lineno) or node.lineno, node.name, ancestry))
+    return facts

@@ -7,7 +7,7 @@ import configparser
 import json
 import re
 import tomllib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from packaging.requirements import InvalidRequirement, Requirement
@@ -15,7 +15,7 @@ from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.version import InvalidVersion, Version
 
 from .facts import Dependency, Location, ModelProblem, normalize
-from .modules import parse_python
+from .trees import parse_python
 
 _REQUIREMENTS = re.compile(r"^requirements([-_.][\w.-]*)?\.(txt|in)$|^.*requirements.*\.txt$")
 LOCK_FILES = ("uv.lock", "poetry.lock", "Pipfile.lock", "pdm.lock")
@@ -135,31 +135,47 @@ def _locked(name: str, text: str) -> dict[str, str]:
     return found
 
 
+DependencyFile = tuple[tuple[Dependency, ...], tuple[tuple[str, str], ...], tuple[ModelProblem, ...]]  # declared, locked, problems
+
+
 def read_dependencies(root: Path, files: Iterable[str]) -> tuple[tuple[Dependency, ...], tuple[ModelProblem, ...]]:
     """Every declared dependency, with the locked version where a lock file beside a manifest pins it."""
+    chosen = [rel for rel in sorted(files) if is_dependency_file(Path(rel).name)]
+    return merge_dependencies(chosen, [read_dependency_file(root, rel) for rel in chosen])
+
+
+def read_dependency_file(root: Path, rel: str) -> DependencyFile:
+    """What one manifest, requirements or lock file declares or pins (a file that cannot be read is a problem)."""
+    name = Path(rel).name
     declared: list[Dependency] = []
-    locks: dict[str, str] = {}
+    locks: list[tuple[str, str]] = []
     problems: list[ModelProblem] = []
-    for rel in sorted(files):
-        name = Path(rel).name
-        if not is_dependency_file(name):
-            continue
-        try:
-            text = (root / rel).read_text(encoding="utf-8", errors="replace")
-            if name == "pyproject.toml":
-                _pyproject(rel, text, declared)
-            elif name == "setup.cfg":
-                _setup_cfg(rel, text, declared)
-            elif name == "setup.py":
-                _setup_py(rel, text, declared)
-            elif name in LOCK_FILES:
-                for pkg, version in _locked(name, text).items():
-                    locks.setdefault(pkg, version)
-            elif name != "Pipfile":
-                for number, line in enumerate(text.splitlines(), 1):
-                    _req(line, Location(rel, number), declared)
-        except (tomllib.TOMLDecodeError, configparser.Error, SyntaxError, ValueError, KeyError, TypeError) as exc:
-            problems.append(ModelProblem(Location(rel, getattr(exc, "lineno", 0) or 0), f"could not read dependencies: {exc}"))
+    try:
+        text = (root / rel).read_text(encoding="utf-8", errors="replace")
+        if name == "pyproject.toml":
+            _pyproject(rel, text, declared)
+        elif name == "setup.cfg":
+            _setup_cfg(rel, text, declared)
+        elif name == "setup.py":
+            _setup_py(rel, text, declared)
+        elif name in LOCK_FILES:
+            locks = list(_locked(name, text).items())
+        elif name != "Pipfile":
+            for number, line in enumerate(text.splitlines(), 1):
+                _req(line, Location(rel, number), declared)
+    except (tomllib.TOMLDecodeError, configparser.Error, SyntaxError, ValueError, KeyError, TypeError) as exc:
+        problems.append(ModelProblem(Location(rel, getattr(exc, "lineno", 0) or 0), f"could not read dependencies: {exc}"))
+    return tuple(declared), tuple(locks), tuple(problems)
+
+
+def merge_dependencies(files: Sequence[str], parts: Sequence[DependencyFile]) -> tuple[tuple[Dependency, ...], tuple[ModelProblem, ...]]:
+    """The dependency files' declarations (in sorted file order) as one list: the first declaration with a specifier wins."""
+    declared = [d for part in parts for d in part[0]]
+    locks: dict[str, str] = {}
+    for part in parts:
+        for pkg, version in part[1]:
+            locks.setdefault(pkg, version)
+    problems = tuple(p for part in parts for p in part[2])
     merged: dict[str, Dependency] = {}
     for dep in declared:
         first = merged.get(dep.name)
@@ -170,7 +186,7 @@ def read_dependencies(root: Path, files: Iterable[str]) -> tuple[tuple[Dependenc
     for pkg, version in locks.items():
         if pkg not in merged:
             merged[pkg] = Dependency(pkg, "", version, Location(next((f for f in sorted(files) if Path(f).name in LOCK_FILES), ""), 1))
-    return tuple(sorted(merged.values(), key=lambda d: d.name)), tuple(problems)
+    return tuple(sorted(merged.values(), key=lambda d: d.name)), problems
 
 
 def may_satisfy(dep: Dependency | None, condition: str) -> bool | None:

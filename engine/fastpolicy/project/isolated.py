@@ -17,8 +17,9 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from .builder import build_model
+from .builder import build
 from .facts import ProjectModel
+from .summaries import Summaries
 
 CHILD_ABOVE_BYTES = 4_000_000  # Python source above which the model is built in a child process (~100k lines)
 
@@ -36,9 +37,17 @@ def python_bytes(files: Sequence[str]) -> int:
 
 def build_model_isolated(files: Sequence[str], *, roots: Sequence[str], deployment: str | None, force: bool = False) -> ProjectModel:
     """`build_model(files, roots=roots, deployment=deployment)`, in a child process when the project is large."""
-    if not force and python_bytes(files) <= CHILD_ABOVE_BYTES:
-        return build_model(files, roots=roots, deployment=deployment)
+    return build_isolated(files, roots=roots, deployment=deployment, force=force)[0]
+
+
+def build_isolated(files: Sequence[str], *, roots: Sequence[str], deployment: str | None, force: bool = False,
+                   previous: Summaries | None = None) -> tuple[ProjectModel, Summaries]:
+    """`build(...)`: in-process with a previous build's summaries (only what changed is parsed) or for a small project,
+    else in a child process whose memory goes back to the system when it exits."""
+    if previous is not None or (not force and python_bytes(files) <= CHILD_ABOVE_BYTES):
+        return build(files, roots=roots, deployment=deployment, previous=previous)
     from .stored import decode
+    from .summaries import decode as decode_summaries
 
     package_root = str(Path(__file__).resolve().parent.parent.parent)
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([package_root, *filter(None, [os.environ.get("PYTHONPATH")])])}
@@ -47,18 +56,20 @@ def build_model_isolated(files: Sequence[str], *, roots: Sequence[str], deployme
         done = subprocess.run([sys.executable, "-m", "fastpolicy.project.isolated"], input=request, capture_output=True,
                               text=True, encoding="utf-8", env=env, check=False)
         if done.returncode == 0:
-            return decode(json.loads(done.stdout))
-    except (OSError, ValueError, TypeError, RecursionError):
+            answer = json.loads(done.stdout)
+            return decode(answer["model"]), decode_summaries(answer["summaries"])
+    except (OSError, ValueError, TypeError, KeyError, RecursionError):
         pass
-    return build_model(files, roots=roots, deployment=deployment)
+    return build(files, roots=roots, deployment=deployment)
 
 
 def _child() -> int:
     from .stored import encode
+    from .summaries import encode as encode_summaries
 
     request = json.loads(sys.stdin.read())
-    model = build_model(request["files"], roots=request["roots"], deployment=request["deployment"])
-    json.dump(encode(model), sys.stdout, separators=(",", ":"))
+    model, summaries = build(request["files"], roots=request["roots"], deployment=request["deployment"])
+    json.dump({"model": encode(model), "summaries": encode_summaries(summaries)}, sys.stdout, separators=(",", ":"))
     return 0
 
 

@@ -3,51 +3,126 @@
 from __future__ import annotations
 
 import ast
-import re
-import warnings
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from pathlib import PurePosixPath
+
+from .trees import _READ, parse_python, statements, walk
+
+__all__ = ["Module", "ModuleIndex", "Reads", "parse_python", "walk"]
 
 MAX_HOPS = 8
 
 
-@dataclass
+Interface = tuple[tuple[tuple[str, tuple[str, str]], ...], tuple[str, ...], tuple[str, ...]]  # imports, star imports, top-level names
+
+
+class Reads:
+    """What one module's facts were computed from: the modules whose content (tree, definitions) was looked at, those of
+    which only the interface (imports, top-level names) was, and the settings names the string resolver consulted with
+    the values it found. Facts stay valid while all of these are unchanged."""
+
+    def __init__(self) -> None:
+        self.paths: set[str] | None = None
+        self.interfaces: set[str] = set()
+        self.settings: dict[str, list[str]] = {}
+
+    def start(self) -> None:
+        self.paths, self.interfaces, self.settings = set(), set(), {}
+
+    def stop(self) -> tuple[set[str], set[str], dict[str, list[str]]]:
+        found = self.paths or set(), self.interfaces - (self.paths or set()), self.settings
+        self.paths, self.interfaces, self.settings = None, set(), {}
+        return found
+
+
 class Module:
-    name: str  # dotted, from the path
-    path: str
-    tree: ast.Module
-    is_package: bool
-    imports: dict[str, tuple[str, str]] = field(default_factory=dict)  # local -> (module, attribute or "")
-    defs: dict[str, ast.AST] = field(default_factory=dict)  # top-level name -> its def/class/assigned value
-    star_imports: list[str] = field(default_factory=list)  # modules re-exported with `from x import *`
-    _nodes: list[ast.AST] | None = field(default=None, repr=False, compare=False)
+    """One module. The tree may be given or parsed on first use (`load`), and its interface given without it; every look
+    at its content or interface is noted in `reads` (when given), so that facts computed from it can be reused as long
+    as what they looked at is unchanged."""
+
+    def __init__(self, name: str, path: str, tree: ast.Module | None, is_package: bool, *, calls: bool = True,
+                 load: Callable[[], ast.Module] | None = None, interface: Interface | None = None, reads: Reads | None = None) -> None:
+        self.name = name  # dotted, from the path
+        self.path = path
+        self.is_package = is_package
+        self.calls = calls  # whether the module may hold a call the model reads (`trees.may_call`)
+        self.reads = reads
+        self._tree = tree
+        self._load = load
+        self._nodes: list[ast.AST] | None = None
+        self._defs: dict[str, ast.AST] | None = None  # top-level name -> its def/class/assigned value
+        self._imports: dict[str, tuple[str, str]] = {}  # local -> (module, attribute or "")
+        self._star: list[str] = []  # modules re-exported with `from x import *`
+        self._names: dict[str, None] | None = None  # the top-level names, in definition order
+        if interface is not None:
+            self._imports, self._star, self._names = dict(interface[0]), list(interface[1]), dict.fromkeys(interface[2])
+
+    def _content(self) -> None:
+        reads = self.reads
+        if reads is not None and reads.paths is not None:
+            reads.paths.add(self.path)
+
+    def _interface(self) -> None:
+        reads = self.reads
+        if reads is not None and reads.paths is not None:
+            reads.interfaces.add(self.path)
+        if self._names is None:
+            self._collected()
+
+    def _collected(self) -> dict[str, ast.AST]:
+        if self._defs is None:
+            self._defs, self._imports, self._star = {}, {}, []
+            _collect(self, self._parsed())
+            self._names = dict.fromkeys(self._defs)
+        return self._defs
+
+    def _parsed(self) -> ast.Module:
+        if self._tree is None:
+            assert self._load is not None, "a module without a tree has a loader"
+            self._tree = self._load()
+        return self._tree
+
+    @property
+    def tree(self) -> ast.Module:
+        self._content()
+        return self._parsed()
+
+    @property
+    def imports(self) -> dict[str, tuple[str, str]]:
+        self._interface()
+        return self._imports
+
+    @property
+    def star_imports(self) -> list[str]:
+        self._interface()
+        return self._star
+
+    @property
+    def names(self) -> dict[str, None]:
+        """The top-level names (as `defs` has them) without reading their definitions."""
+        self._interface()
+        return self._names  # type: ignore[return-value]
+
+    @property
+    def defs(self) -> dict[str, ast.AST]:
+        self._content()
+        return self._collected()
+
+    def interface(self) -> Interface:
+        self._interface()
+        return tuple(self._imports.items()), tuple(self._star), tuple(self._names or ())
 
     def nodes(self) -> list[ast.AST]:
-        """Every node of the tree in `ast.walk` order, computed once and shared by every fact that walks the module."""
+        """The functions, classes and (when `calls`) calls of the tree in `ast.walk` order, computed once and shared by
+        every fact that walks the module (classes, routes, launches)."""
+        tree = self.tree
         if self._nodes is None:
-            self._nodes = walk(self.tree)
+            self._nodes = [n for n in walk(tree) if isinstance(n, _READ)] if self.calls else statements(tree, _READ)
         return self._nodes
 
     @property
     def package(self) -> str:
         return self.name if self.is_package else self.name.rpartition(".")[0]
-
-
-def walk(tree: ast.AST) -> list[ast.AST]:
-    """The nodes `ast.walk` yields, in the same (breadth-first) order, as a list; about twice as fast."""
-    out = [tree]
-    i = 0
-    AST = ast.AST
-    while i < len(out):
-        node = out[i]
-        i += 1
-        for name in node._fields:
-            value = getattr(node, name, None)
-            if isinstance(value, AST):
-                out.append(value)
-            elif isinstance(value, list):
-                out.extend(item for item in value if isinstance(item, AST))
-    return out
 
 
 def module_name(path: str) -> tuple[str, bool]:
@@ -68,8 +143,6 @@ class ModuleIndex:
             parts = m.name.split(".")
             for i in range(len(parts)):
                 self._by_suffix.setdefault(".".join(parts[i:]), []).append(m.name)
-        for m in modules:
-            _collect(m)
 
     def find(self, dotted: str, near: str = "") -> Module | None:
         if dotted in self.modules:
@@ -84,7 +157,7 @@ class ModuleIndex:
         if hops > MAX_HOPS:
             return None
         if isinstance(expr, ast.Name):
-            if expr.id in module.defs:
+            if expr.id in module.names:
                 return (module, expr.id)
             if expr.id in module.imports:
                 target, attr = module.imports[expr.id]
@@ -132,30 +205,32 @@ def _common(a: str, b: str) -> int:
     return n
 
 
-def _collect(module: Module) -> None:
-    for node in module.tree.body:
+def _collect(module: Module, tree: ast.Module) -> None:
+    imports, defs, star = module._imports, module._defs, module._star
+    assert defs is not None
+    for node in tree.body:
         for stmt in _flatten(node):
             if isinstance(stmt, ast.Import):
                 for alias in stmt.names:
                     if alias.asname:
-                        module.imports[alias.asname] = (alias.name, "")
+                        imports[alias.asname] = (alias.name, "")
                     else:
-                        module.imports[alias.name.split(".")[0]] = (alias.name.split(".")[0], "")
+                        imports[alias.name.split(".")[0]] = (alias.name.split(".")[0], "")
             elif isinstance(stmt, ast.ImportFrom):
                 source = absolute(module, stmt)
                 for alias in stmt.names:
                     if alias.name != "*":
-                        module.imports[alias.asname or alias.name] = (source, alias.name)
+                        imports[alias.asname or alias.name] = (source, alias.name)
                     else:
-                        module.star_imports.append(source)
+                        star.append(source)
             elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                module.defs[stmt.name] = stmt
+                defs[stmt.name] = stmt
             elif isinstance(stmt, ast.Assign):
                 for target in stmt.targets:
                     if isinstance(target, ast.Name):
-                        module.defs[target.id] = stmt.value
+                        defs[target.id] = stmt.value
             elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and stmt.value is not None:
-                module.defs[stmt.target.id] = stmt.value
+                defs[stmt.target.id] = stmt.value
 
 
 def _flatten(node: ast.stmt) -> list[ast.stmt]:
@@ -188,37 +263,3 @@ def keyword(call: ast.Call, name: str) -> ast.AST | None:
     return None
 
 
-_PEP758 = re.compile(r"^(\s*except\*?\s+)([^():\n]+,[^():\n]+):", re.M)
-_PEP695_HEAD = re.compile(r"^(\s*(?:async\s+)?(?:def|class)\s+\w+)\[", re.M)
-_PEP695_ALIAS = re.compile(r"^(\s*)type\s+\w+(\[[^=]*\])?\s*=", re.M)
-
-
-def _strip_type_params(text: str) -> str:
-    """Drop PEP 695 type-parameter lists (`def f[T](...)`, `class C[S: User]`) and turn `type X = ...` into an assignment."""
-    out, pos = [], 0
-    for match in _PEP695_HEAD.finditer(text):
-        start = match.end() - 1
-        depth, end = 0, start
-        while end < len(text):
-            depth += {"[": 1, "]": -1}.get(text[end], 0)
-            if depth == 0:
-                break
-            end += 1
-        out += [text[pos:start]]
-        pos = end + 1
-    out.append(text[pos:])
-    return _PEP695_ALIAS.sub(lambda m: f"{m.group(1)}_type_alias =", "".join(out))
-
-
-def parse_python(text: str, path: str) -> ast.Module:
-    """`ast.parse`, also for syntax newer than this interpreter that the model can read without it:
-    PEP 695 type parameters (3.12) and PEP 758 unparenthesized `except A, B:` (3.14)."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        try:
-            return ast.parse(text, filename=path)
-        except SyntaxError:
-            compatible = _PEP758.sub(r"\1(\2):", _strip_type_params(text))
-            if compatible == text:
-                raise
-            return ast.parse(compatible, filename=path)

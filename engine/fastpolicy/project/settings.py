@@ -59,23 +59,27 @@ def _is_settings_class(index: ModuleIndex, module: Module, cls: ast.ClassDef, de
 
 
 def python_settings(index: ModuleIndex) -> list[Setting]:
+    return [s for module in sorted(index.modules.values(), key=lambda m: m.path) for s in module_settings(index, module)]
+
+
+def module_settings(index: ModuleIndex, module: Module) -> list[Setting]:
+    """The settings-class field defaults and module constants one module defines."""
     found: list[Setting] = []
-    for module in sorted(index.modules.values(), key=lambda m: m.path):
-        for node in module.tree.body:
-            if isinstance(node, ast.ClassDef) and _is_settings_class(index, module, node):
-                for stmt in node.body:
-                    if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and stmt.value is not None:
-                        found.append(_setting(stmt.target.id, stmt.value, node.name, "settings-default", module, stmt.lineno))
-                    elif isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
-                        if stmt.targets[0].id not in ("model_config", "Config"):
-                            found.append(_setting(stmt.targets[0].id, stmt.value, node.name, "settings-default", module, stmt.lineno))
-            elif isinstance(node, (ast.Assign, ast.AnnAssign)):
-                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-                if node.value is None:
-                    continue
-                for target in targets:
-                    if isinstance(target, ast.Name) and _CONSTANT.match(target.id):
-                        found.append(_setting(target.id, node.value, module.name, "constant", module, node.lineno))
+    for node in module.tree.body:
+        if isinstance(node, ast.ClassDef) and _is_settings_class(index, module, node):
+            for stmt in node.body:
+                if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and stmt.value is not None:
+                    found.append(_setting(stmt.target.id, stmt.value, node.name, "settings-default", module, stmt.lineno))
+                elif isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
+                    if stmt.targets[0].id not in ("model_config", "Config"):
+                        found.append(_setting(stmt.targets[0].id, stmt.value, node.name, "settings-default", module, stmt.lineno))
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            if node.value is None:
+                continue
+            for target in targets:
+                if isinstance(target, ast.Name) and _CONSTANT.match(target.id):
+                    found.append(_setting(target.id, node.value, module.name, "constant", module, node.lineno))
     return found
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast
 
-from .modules import Module, ModuleIndex
+from .modules import Module, ModuleIndex, Reads
 
 MAX_DEPTH = 6
 
@@ -12,9 +12,10 @@ MAX_DEPTH = 6
 class StringResolver:
     """The string a path or prefix expression evaluates to, through constants and settings defaults; `<expr>` when unknown."""
 
-    def __init__(self, index: ModuleIndex, settings_by_name: dict[str, list[object]]) -> None:
+    def __init__(self, index: ModuleIndex, settings_by_name: dict[str, list[object]], reads: Reads | None = None) -> None:
         self.index = index
         self.settings = settings_by_name
+        self.reads = reads  # notes which settings names a module's strings were resolved with, and what they held
 
     def value(self, module: Module, node: ast.AST | None, depth: int = 0) -> str:
         if node is None:
@@ -34,6 +35,8 @@ class StringResolver:
                         return self.value(target[0], value, depth + 1)
                 if isinstance(node, ast.Attribute):
                     values = {v for v in self.settings.get(node.attr, []) if isinstance(v, str)}
+                    if self.reads is not None and self.reads.paths is not None:
+                        self.reads.settings[node.attr] = sorted(values)
                     if len(values) == 1:
                         return values.pop()
         return f"<{ast.unparse(node)}>"

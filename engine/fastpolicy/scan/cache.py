@@ -1,9 +1,10 @@
 """A content-hash result cache: per file, keyed by semgrep's identity + the compiled config + path + content.
 
 A re-scan of unchanged files reuses their semgrep results and runs no semgrep process; findings and
-project checks are always recomputed from those results. The project model is stored beside them as one
-entry keyed by every file's path and content (`model_key`): any change rebuilds it whole. The cache can
-never make a result wrong: any doubt (unreadable file, other config, other semgrep) is a miss.
+project checks are always recomputed from those results. The project model's per-file summaries are stored
+beside them (`ModelCache`): after an edit, only the edited file and the modules whose facts looked at it are
+read again. The cache can never make a result wrong: any doubt (unreadable file, other config, other
+semgrep, another engine) is a miss.
 """
 
 from __future__ import annotations
@@ -146,35 +147,31 @@ def merge(hits: Mapping[str, Hit], run: SemgrepRun | None) -> SemgrepRun:
     return SemgrepRun((*cached, *run.results), (*cached_errors, *run.errors), run.rule_errors, tuple(sorted({*hits, *run.scanned})))
 
 
-MODEL_FORMAT = 1  # bump when the stored model's shape changes
+MODEL_FORMAT = 2  # bump when the stored summaries' shape changes
 
 
-def model_key(files: Sequence[str], roots: Sequence[str], deployment: str) -> str | None:
-    """What the project model is a function of: the engine code that builds it, the Python that parses, the options,
-    and every file's path and content. None when a file cannot be hashed (the model is then built, never looked up)."""
+def model_key(roots: Sequence[str], deployment: str) -> str:
+    """What every stored file summary is a function of besides the file itself: the engine code that builds the model,
+    the Python that parses, and the options (the files' own texts are checked one by one: project/summaries.py)."""
     from .. import __version__
 
     code = Path(__file__).resolve().parent.parent / "project"
     digest = hashlib.sha256(f"{MODEL_FORMAT}\0{__version__}\0{sys.version}\0{deployment}\0{','.join(roots)}\0".encode())
     for source in sorted(code.glob("*.py")):
         digest.update(source.name.encode() + b"\0" + source.read_bytes() + b"\0")
-    for path in sorted(set(files)):
-        content = file_hash(path)
-        if content is None:
-            return None
-        digest.update(f"{path}\0{content}\0".encode())
     return digest.hexdigest()
 
 
 @dataclass
 class ModelCache:
-    """The last project model built under this cache folder, reused only when `model_key` is the same (nothing changed)."""
+    """What the last project-model build under this cache folder kept of each file (project/summaries.py), reused by the
+    next build with the same `model_key` for every file whose text (and every module whose facts' inputs) did not change."""
 
     folder: Path
     warnings: list[ScanError]
 
     def get(self, key: str) -> Any:
-        from ..project.stored import decode
+        from ..project.summaries import decode
 
         file = self.folder / f"model-{key[:32]}.json"
         if not file.is_file():
@@ -183,16 +180,16 @@ class ModelCache:
             data = json.loads(file.read_text(encoding="utf-8"))
             if not isinstance(data, dict) or data.get("key") != key:
                 raise ValueError("not a fastpolicy model cache file")
-            return decode(data.get("model"))
-        except (OSError, ValueError, TypeError, RecursionError) as exc:
+            return decode(data.get("summaries"))
+        except (OSError, ValueError, TypeError, KeyError, RecursionError) as exc:
             self.warnings.append(ScanError("cache", "warning", f"the model cache was unreadable and is discarded ({exc})", str(file)))
             return None
 
-    def put(self, key: str, model: Any) -> None:
-        from ..project.stored import encode
+    def put(self, key: str, summaries: Any) -> None:
+        from ..project.summaries import encode
 
         try:
-            data = {"key": key, "model": encode(model)}
+            data = {"key": key, "summaries": encode(summaries)}
         except TypeError:
             return  # a value the decoder could not rebuild: build the model again next time
         name = f"model-{key[:32]}.json"
@@ -204,7 +201,7 @@ class ModelCache:
                     old.unlink(missing_ok=True)
             fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".model-", suffix=".tmp")
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(data, handle, sort_keys=True, separators=(",", ":"))
+                json.dump(data, handle, separators=(",", ":"))
             os.replace(tmp, self.folder / name)
         except OSError as exc:
             self.warnings.append(ScanError("cache", "warning", f"could not write the model cache: {exc.strerror}", str(self.folder)))

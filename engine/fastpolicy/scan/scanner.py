@@ -18,7 +18,7 @@ from ..pathmatch import Patterns
 from ..project import ProjectModel, build_model
 from ..project.builder import MODEL_GLOBS
 from ..project.facts import FileRole
-from ..project.isolated import build_model_isolated
+from ..project.isolated import build_isolated, build_model_isolated
 from .baseline import compare, load, write
 from .cache import ModelCache, ResultCache, config_key, merge, model_key, semgrep_identity
 from .compiler import compile_config
@@ -176,13 +176,12 @@ def _model(files: list[str], roots: list[str], options: ScanOptions, warnings: l
         return build_model(files, roots=roots, deployment=options.deployment or None, role_of=configured_roles(options, roots))
     if options.cache_dir is None:
         return build_model_isolated(files, roots=roots, deployment=options.deployment or None)
-    key = model_key(files, roots, options.deployment)
+    key = model_key(roots, options.deployment)
     cache = ModelCache(options.cache_dir, warnings)
-    model = cache.get(key) if key else None
-    if model is None:
-        model = build_model_isolated(files, roots=roots, deployment=options.deployment or None)
-        if key:
-            cache.put(key, model)
+    previous = cache.get(key)
+    model, summaries = build_isolated(files, roots=roots, deployment=options.deployment or None, previous=previous)
+    if previous is None or not summaries.same_as(previous):
+        cache.put(key, summaries)
     return model
 
 

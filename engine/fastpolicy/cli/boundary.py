@@ -43,12 +43,21 @@ def debugging(argv: Sequence[str]) -> bool:
     return os.environ.get(ENV_DEBUG, "") not in ("", "0") or "--debug" in argv
 
 
+def command(app: Callable[..., Any]) -> Callable[..., Any]:
+    """The click command of a typer app, its parameters converted without pydantic where that is exact (`coercion`)."""
+    if not isinstance(app, typer.Typer):
+        return app
+    from .coercion import install
+
+    return install(typer.main.get_command(app))  # type: ignore[no-any-return]
+
+
 def run(app: Callable[..., Any], argv: Sequence[str]) -> int:
     """Run the typer app and return the exit code; nothing escapes as a traceback with exit 1."""
     if hasattr(signal, "SIGTERM"):
         signal.signal(signal.SIGTERM, _terminate)  # unwind like Ctrl-C: temp folders removed, semgrep's group stopped
     try:
-        code = app(args=list(argv), prog_name="fastpolicy", standalone_mode=False)
+        code = command(app)(args=list(argv), prog_name="fastpolicy", standalone_mode=False)
     except FastpolicyError as exc:
         render_error(exc)
         return exc.exit_code

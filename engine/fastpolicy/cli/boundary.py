@@ -10,7 +10,6 @@ from collections.abc import Callable, Sequence
 from types import FrameType
 from typing import Any
 
-import click
 import typer
 from rich.console import Console
 
@@ -19,8 +18,14 @@ from .choices import render_usage_error
 
 ENV_DEBUG = "FASTPOLICY_DEBUG"
 EXIT_INTERRUPTED = 130
-# typer >= 0.29 vendors its own click; catch both families of usage errors
-_CLI_ERRORS: tuple[type[Exception], ...] = tuple({click.ClickException, getattr(typer, "TyperException", click.ClickException)})
+
+
+def _click(name: str) -> tuple[type[BaseException], ...]:
+    """click's exception class `name` when click is loaded (typer >= 0.29 vendors its own click, whose errors are
+    TyperExceptions; a plug-in such as MkDocs may bring the real one). Evaluated only when an exception is being
+    handled, so a start never imports click for it."""
+    found = getattr(getattr(sys.modules.get("click"), "exceptions", None), name, None)
+    return (found,) if isinstance(found, type) else ()
 
 
 def _err() -> Console:
@@ -61,15 +66,15 @@ def run(app: Callable[..., Any], argv: Sequence[str]) -> int:
     except FastpolicyError as exc:
         render_error(exc)
         return exc.exit_code
-    except (typer.Exit, click.exceptions.Exit) as exc:
+    except (typer.Exit, *_click("Exit")) as exc:
         return int(exc.exit_code)
-    except (typer.Abort, click.exceptions.Abort, KeyboardInterrupt):
+    except (typer.Abort, *_click("Abort"), KeyboardInterrupt):
         _err().print("fastpolicy: interrupted; nothing was left running", markup=False)
         return EXIT_INTERRUPTED
     except Terminated:
         _err().print("fastpolicy: terminated; nothing was left running", markup=False)
         return Terminated.exit_code
-    except _CLI_ERRORS as exc:  # usage errors: unknown option, bad value, missing argument
+    except (typer.TyperException, *_click("ClickException")) as exc:  # usage errors: unknown option, bad value, missing argument
         render_usage_error(exc)
         return EXIT_USAGE
     except Exception as exc:  # noqa: BLE001 - the last line of defence: never a bare traceback with exit 1

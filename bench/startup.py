@@ -1,14 +1,19 @@
 """`python -m bench.startup`: start-up cost of the commands that only read the catalogue, beside the interpreter's floor.
 
-    python -m bench.startup [--runs 7] [--tree DIR ...] [--python PY] [--markdown]
+    python -m bench.startup [--runs 7] [--tree DIR ...] [--python PY] [--no-bytecode-cache]
 
 Each command runs as its own process (`python -m fastpolicy.cli ...` with PYTHONPATH=<tree>/engine, output to
 /dev/null, from the tree's root), interleaved round by round: every command of every tree runs once per round, so
 two trees (e.g. `--tree /work/main --tree .`: before and after) see the same load. Per command it prints the median
 CPU seconds (user+sys of the whole process tree, from wait4) and the median wall seconds; `python -c pass` and
 `python -c "import typer"` are the floor (what the interpreter and the command-line library cost on their own, so
-a figure can be read on a loaded machine). One untimed warm-up round first: it fills the bytecode caches and the
-catalogue snapshot (`$XDG_CACHE_HOME/fastpolicy/validated/`), which every later start reads. Standard library only.
+a figure can be read on a loaded machine). One untimed warm-up round first: it fills the bytecode cache and the
+catalogue snapshot (`$XDG_CACHE_HOME/fastpolicy/validated/`), which every later start reads.
+
+Bytecode: an installed package starts from compiled `.pyc` files, so by default the children write and read them
+under a temporary PYTHONPYCACHEPREFIX (PYTHONDONTWRITEBYTECODE, if set, is dropped; nothing is written into the
+trees). `--no-bytecode-cache` keeps the environment as it is: with PYTHONDONTWRITEBYTECODE=1, every start compiles
+fastpolicy's own modules from source again. Standard library only.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -47,10 +53,13 @@ def timed(argv: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, float
     return usage.ru_utime + usage.ru_stime, wall
 
 
-def jobs(trees: list[Path], python: str) -> list[tuple[str, str, list[str], Path, dict[str, str]]]:
+def jobs(trees: list[Path], python: str, pycache: str | None) -> list[tuple[str, str, list[str], Path, dict[str, str]]]:
     """(tree label, command label, argv, cwd, env) of every process one round runs."""
     out = []
-    base = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"} | {"NO_COLOR": "1", "COLUMNS": "200"}
+    dropped = {"PYTHONPATH", *(("PYTHONDONTWRITEBYTECODE", "PYTHONPYCACHEPREFIX") if pycache else ())}
+    base = {k: v for k, v in os.environ.items() if k not in dropped} | {"NO_COLOR": "1", "COLUMNS": "200"}
+    if pycache:
+        base["PYTHONPYCACHEPREFIX"] = pycache
     for label, args in FLOOR.items():
         out.append(("-", label, [python, *args], trees[0], base))
     for tree in trees:
@@ -60,8 +69,8 @@ def jobs(trees: list[Path], python: str) -> list[tuple[str, str, list[str], Path
     return out
 
 
-def measure(trees: list[Path], python: str, runs: int) -> dict[tuple[str, str], list[tuple[float, float]]]:
-    todo = jobs(trees, python)
+def measure(trees: list[Path], python: str, runs: int, pycache: str | None) -> dict[tuple[str, str], list[tuple[float, float]]]:
+    todo = jobs(trees, python, pycache)
     for _, _, argv, cwd, env in todo:  # warm-up: bytecode and catalogue snapshot
         timed(argv, cwd, env)
     samples: dict[tuple[str, str], list[tuple[float, float]]] = {}
@@ -91,13 +100,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=7, help="timed rounds (the median is quoted; at least 5)")
     parser.add_argument("--tree", action="append", type=Path, help="a checkout to measure (repeatable; default: this one)")
     parser.add_argument("--python", default=str(DEFAULT_PYTHON if DEFAULT_PYTHON.exists() else sys.executable))
+    parser.add_argument("--no-bytecode-cache", action="store_true", help="keep PYTHONDONTWRITEBYTECODE etc. as they are")
     args = parser.parse_args(argv)
     trees = [t.resolve() for t in args.tree or [Path(__file__).resolve().parent.parent]]
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    samples = measure(trees, args.python, max(args.runs, 1))
+    with tempfile.TemporaryDirectory(prefix="fastpolicy-startup-pyc-") as pycache:
+        samples = measure(trees, args.python, max(args.runs, 1), None if args.no_bytecode_cache else pycache)
     after = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    bytecode = "as the environment has it" if args.no_bytecode_cache else "cached .pyc"
+    if args.no_bytecode_cache and os.environ.get("PYTHONDONTWRITEBYTECODE"):
+        bytecode += " (PYTHONDONTWRITEBYTECODE set: compiled from source at every start)"
     print(f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {os.cpu_count()} CPUs, load average {load:.2f} -> {after:.2f}, "
-          f"{args.runs} interleaved rounds, medians")
+          f"{args.runs} interleaved rounds, medians; bytecode {bytecode}")
     print(table(samples, trees))
     return 0
 

@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any, get_args, get_origin
 
 try:
-    from typer._click.exceptions import BadParameter
     from typer._coercion import RuntimeParam, TypeDescriptor, build_runtime_param
     from typer._param_types import coerce_cli_choice, coerce_cli_path, routes_to_path
     from typer.core import _TyperParameter
@@ -49,10 +48,7 @@ def _integer(low: float | None, high: float | None) -> Convert:
 
 def _choice(choices: tuple[Any, ...], case_sensitive: bool) -> Convert:
     def convert(value: Any, _param: Any, ctx: Any) -> Any:
-        try:
-            return coerce_cli_choice(value, choices=choices, case_sensitive=case_sensitive, ctx=ctx)
-        except ValueError:
-            return UNDECIDED
+        return coerce_cli_choice(value, choices=choices, case_sensitive=case_sensitive, ctx=ctx)
 
     return convert
 
@@ -63,10 +59,7 @@ def _path(kind: type[Path], info: Any) -> Convert:
             value = kind(value)  # what pydantic's Path adapter gives for a non-empty string
         if not isinstance(value, kind):
             return UNDECIDED
-        try:
-            return coerce_cli_path(value, info, path_type=kind, param=param, ctx=ctx)
-        except BadParameter:
-            return UNDECIDED  # typer's message names the value as typed
+        return coerce_cli_path(value, info, path_type=kind, param=param, ctx=ctx)  # an error: typer's own, naming the value as typed
 
     return convert
 
@@ -110,7 +103,10 @@ if RuntimeParam is not None:
         convert: Convert
 
         def _coerce_value(self, value: Any, param: Any, ctx: Any) -> Any:
-            converted = self.convert(value, param, ctx)
+            try:
+                converted = self.convert(value, param, ctx)
+            except Exception:  # noqa: BLE001 - any doubt (a bad choice, a path typer refuses): typer converts and words the error
+                converted = UNDECIDED
             if converted is UNDECIDED:
                 return build_runtime_param(self.descriptor)._coerce_value(value, param=param, ctx=ctx)
             return converted

@@ -81,16 +81,22 @@ def measure(trees: list[Path], python: str, runs: int, pycache: str | None) -> d
 
 
 def table(samples: dict[tuple[str, str], list[tuple[float, float]]], trees: list[Path]) -> str:
+    """Markdown: per command, each tree's median CPU and wall seconds (the floor measured once), and with two trees
+    the ratio of their CPU medians (second / first)."""
     names = [str(t) for t in trees]
-    head = "| command | " + " | ".join(f"{n} CPU s | {n} wall s" for n in names) + " |"
-    lines = [head, "|---" * (1 + 2 * len(names)) + "|"]
+    ratio = len(names) == 2
+    head = "| command | " + " | ".join(f"{n} CPU s | {n} wall s" for n in names) + (" | CPU ratio |" if ratio else " |")
+    lines = [head, "|---" * (1 + 2 * len(names) + ratio) + "|"]
     for label in [*FLOOR, *COMMANDS]:
-        cells = []
-        for name in names:
-            runs = samples.get(("-", label)) or samples.get((name, label)) or []
-            cpu = statistics.median(c for c, _ in runs) if runs else float("nan")
-            wall = statistics.median(w for _, w in runs) if runs else float("nan")
-            cells += [f"{cpu:.3f}", f"{wall:.3f}"]
+        cells, cpus = [], []
+        for index, name in enumerate(names):
+            runs = samples.get(("-", label) if label in FLOOR else (name, label), []) if index == 0 or label not in FLOOR else []
+            cpu = statistics.median(c for c, _ in runs) if runs else None
+            wall = statistics.median(w for _, w in runs) if runs else None
+            cpus.append(cpu)
+            cells += [f"{cpu:.3f}" if cpu is not None else "", f"{wall:.3f}" if wall is not None else ""]
+        if ratio:
+            cells.append(f"{cpus[1] / cpus[0]:.2f}" if cpus[0] and cpus[1] else "")
         lines.append(f"| `{label}` | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 

@@ -17,6 +17,7 @@ from ..catalogue.coverage import CoverageReport
 from ..catalogue.languages import lexer
 from ..catalogue.markers import strip_markers
 from ..models import Policy
+from .code import Code
 from .rendered import Rendered
 from .table import Cell, Grid
 from .wrap import Hanging
@@ -101,13 +102,11 @@ def record_panel(policy: Policy, catalogue: Catalogue) -> Group:
         if check.kind == "project":
             parts.append(Text(f"Project-level: flagged at FastAPI(...) when nothing matches: {check.condition}"))
         parts.append(Text(f"Message: {reflow(check.message)}"))
-    from rich.syntax import Syntax  # pygments: only `show` pays for it
-
     for example in policy.examples:
         code, _ = strip_markers(example.code)
         label = "Flagged" if example.kind == "bad" else "Accepted"
         parts += [Text(""), Text(f"{label}: {example.title}", style="green" if example.kind == "good" else "red")]
-        parts.append(Syntax(code.rstrip(), lexer(example.language), line_numbers=False, word_wrap=True))
+        parts.append(Code(code.rstrip(), lexer(example.language)))
     if policy.limitations:
         parts += [Text(""), Text("Known limitations", style="underline"), *[Text(f"  - {x}") for x in policy.limitations]]
     if policy.relations:

@@ -54,15 +54,14 @@ class Grid:
         texts = [list(self.columns), *([cell.text for cell in row] for row in self.rows)]
         if any(ch in text for row in texts for text in row for ch in _UNSURE) or any(len(row) != len(self.columns) for row in texts):
             return None
-        columns = list(zip(*texts))
-        edges = len(self.columns) + 1
-        room = width - edges
-        widths = [_measure(column, room, cell_len)[1] or 1 for column in columns]
+        longest = [max((cell_len(line) for text in column for line in text.splitlines()), default=0) for column in zip(*texts)]
+        room = width - len(self.columns) - 1  # the edges and dividers
+        widths = [_widest(n, room) or 1 for n in longest]
         if sum(widths) > room:
             widths = _collapse(widths, room, ratio_reduce)
             if sum(widths) > room:
                 widths = ratio_reduce(sum(widths) - room, [1] * len(widths), widths, widths)
-            widths = [_measure(column, w, cell_len)[1] or 0 for column, w in zip(columns, widths)]
+            widths = [_widest(n, w) for n, w in zip(longest, widths)]
         if min(widths) < 3:
             return None  # a cell narrower than its padding: Rich's own corner cases
         out = [self.title] if self.title else []
@@ -92,35 +91,12 @@ def _rule(box: tuple[str, str, str, str], widths: Sequence[int]) -> str:
     return box[0] + box[2].join(box[1] * w for w in widths) + box[3]
 
 
-def _measure(texts: Sequence[str], room: int, cell_len: Any) -> tuple[int, int]:
-    """Rich's `Table._measure_column` for padded text cells: (minimum, maximum) width including the padding."""
+def _widest(longest: int, room: int) -> int:
+    """The maximum of Rich's `Table._measure_column` for padded text cells whose longest line is `longest` cells wide
+    (Measurement.get of a Padding of a Text, each normalized and capped at `room`; the minimum is never used here)."""
     if room < 1:
-        return 0, 0
-    lows, highs = [], []
-    for text in texts:
-        if room - 2 < 1:
-            low, high = room, room
-        else:
-            lines, words = text.splitlines(), text.split()
-            high = max(cell_len(line) for line in lines) if lines else 0
-            low = max(cell_len(word) for word in words) if words else high
-            low, high = _normal(low, high, room)  # the text, measured by Measurement.get
-            low, high = min(low + 2, room), min(high + 2, room)  # Padding's measure
-        low, high = _normal(low, high, room)
-        lows.append(low)
-        highs.append(high)
-    return min(max(lows), room), min(max(highs), room)
-
-
-def _normal(low: int, high: int, room: int) -> tuple[int, int]:
-    """Measurement.normalize().with_maximum(room), (0, 0) when nothing fits, normalize again."""
-    low = min(max(0, low), high)
-    low, high = max(0, low), max(0, low, high)
-    low, high = min(low, room), min(high, room)
-    if high < 1:
-        return 0, 0
-    low = min(max(0, low), high)
-    return max(0, low), max(0, low, high)
+        return 0
+    return room if room < 3 else min(longest + 2, room)
 
 
 def _collapse(widths: list[int], room: int, ratio_reduce: Any) -> list[int]:

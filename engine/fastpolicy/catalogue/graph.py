@@ -1,4 +1,5 @@
-"""The relation graph (networkx): integrity checks and neighbourhoods (exports live in report.graph)."""
+"""The relation graph in networkx: integrity checks and the site's layout (`fastpolicy graph` exports the plain
+`relations.Relations` of the same edges, with no networkx)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import Problem
 from .catalogue import Catalogue
+from .relations import relation_edges
 
 if TYPE_CHECKING:  # networkx is imported when a graph is built, not when the catalogue loads
     import networkx as nx
@@ -20,13 +22,8 @@ def build_graph(catalogue: Catalogue) -> nx.MultiDiGraph:
     graph = nx.MultiDiGraph()
     for policy in catalogue.policies:
         graph.add_node(policy.id, title=policy.title, section=policy.section, severity=policy.severity, kind=policy.check.kind)
-    for policy in catalogue.policies:
-        for relation in policy.relations:
-            if relation.target not in graph:
-                continue
-            graph.add_edge(policy.id, relation.target, key=relation.type, type=relation.type, note=relation.note, declared=True)
-            if relation.type == "conflicts" and not graph.has_edge(relation.target, policy.id, key="conflicts"):
-                graph.add_edge(relation.target, policy.id, key="conflicts", type="conflicts", note=relation.note, declared=False)
+    for edge in relation_edges(catalogue):
+        graph.add_edge(edge.source, edge.target, key=edge.type, type=edge.type, note=edge.note, declared=edge.declared)
     return graph
 
 
@@ -62,11 +59,3 @@ def graph_problems(catalogue: Catalogue) -> list[Problem]:
             policy = by_id[u]
             problems.append(Problem(policy.path, policy.line_of("relations"), f"{u} both {k} and conflicts with {v}"))
     return problems
-
-
-def neighbourhood(graph: nx.MultiDiGraph, node: str, radius: int = 1) -> nx.MultiDiGraph:
-    import networkx as nx
-
-    undirected = graph.to_undirected(as_view=True)
-    nodes = nx.ego_graph(undirected, node, radius=radius).nodes
-    return graph.subgraph(nodes).copy()

@@ -12,7 +12,6 @@ from ..errors import Problem, YamlProblem
 from ..models import Finding, Policy
 from ..resources import overrides_schema_path
 from .resolve import find
-from .yamlfile import read_yaml
 
 OVERRIDES_FILE = "overrides.yaml"
 
@@ -34,11 +33,12 @@ class Override:
 
 def read_overrides(folder: Path, shown: str, problems: list[Problem]) -> list[Override]:
     """The overrides of one org folder (none when it has no overrides.yaml); problems are appended, located."""
-    from .data_schema import schema_problems
-
     path = folder / OVERRIDES_FILE
     if not path.is_file():
         return []
+    from .data_schema import schema_problems
+    from .yamlfile import read_yaml  # PyYAML only when there is an overrides file to read
+
     try:
         data, lines = read_yaml(path, shown)
     except YamlProblem as exc:

@@ -10,7 +10,6 @@ from collections.abc import Callable, Sequence
 from types import FrameType
 from typing import Any
 
-import click
 import typer
 from rich.console import Console
 
@@ -19,8 +18,14 @@ from .choices import render_usage_error
 
 ENV_DEBUG = "FASTPOLICY_DEBUG"
 EXIT_INTERRUPTED = 130
-# typer >= 0.29 vendors its own click; catch both families of usage errors
-_CLI_ERRORS: tuple[type[Exception], ...] = tuple({click.ClickException, getattr(typer, "TyperException", click.ClickException)})
+
+
+def _click(name: str) -> tuple[type[BaseException], ...]:
+    """click's exception class `name` when click is loaded (typer >= 0.29 vendors its own click, whose errors are
+    TyperExceptions; a plug-in such as MkDocs may bring the real one). Evaluated only when an exception is being
+    handled, so a start never imports click for it."""
+    found = getattr(getattr(sys.modules.get("click"), "exceptions", None), name, None)
+    return (found,) if isinstance(found, type) else ()
 
 
 def _err() -> Console:
@@ -43,24 +48,33 @@ def debugging(argv: Sequence[str]) -> bool:
     return os.environ.get(ENV_DEBUG, "") not in ("", "0") or "--debug" in argv
 
 
+def command(app: Callable[..., Any]) -> Callable[..., Any]:
+    """The click command of a typer app, its parameters converted without pydantic where that is exact (`coercion`)."""
+    if not isinstance(app, typer.Typer):
+        return app
+    from .coercion import install
+
+    return install(typer.main.get_command(app))  # type: ignore[no-any-return]
+
+
 def run(app: Callable[..., Any], argv: Sequence[str]) -> int:
     """Run the typer app and return the exit code; nothing escapes as a traceback with exit 1."""
     if hasattr(signal, "SIGTERM"):
         signal.signal(signal.SIGTERM, _terminate)  # unwind like Ctrl-C: temp folders removed, semgrep's group stopped
     try:
-        code = app(args=list(argv), prog_name="fastpolicy", standalone_mode=False)
+        code = command(app)(args=list(argv), prog_name="fastpolicy", standalone_mode=False)
     except FastpolicyError as exc:
         render_error(exc)
         return exc.exit_code
-    except (typer.Exit, click.exceptions.Exit) as exc:
+    except (typer.Exit, *_click("Exit")) as exc:
         return int(exc.exit_code)
-    except (typer.Abort, click.exceptions.Abort, KeyboardInterrupt):
+    except (typer.Abort, *_click("Abort"), KeyboardInterrupt):
         _err().print("fastpolicy: interrupted; nothing was left running", markup=False)
         return EXIT_INTERRUPTED
     except Terminated:
         _err().print("fastpolicy: terminated; nothing was left running", markup=False)
         return Terminated.exit_code
-    except _CLI_ERRORS as exc:  # usage errors: unknown option, bad value, missing argument
+    except (typer.TyperException, *_click("ClickException")) as exc:  # usage errors: unknown option, bad value, missing argument
         render_usage_error(exc)
         return EXIT_USAGE
     except Exception as exc:  # noqa: BLE001 - the last line of defence: never a bare traceback with exit 1

@@ -122,10 +122,10 @@ def graph(
     policies: PoliciesOption = None,
 ) -> int:
     """The relation graph (requires, refines, related, conflicts), whole or around one record."""
-    from ..catalogue.graph import build_graph, neighbourhood
+    from ..catalogue.relations import neighbourhood, relations
 
     catalogue = _catalogue(policies)
-    g = build_graph(catalogue)
+    g = relations(catalogue)
     if record:
         policy = catalogue.get(record)
         if policy is None:

@@ -10,8 +10,6 @@ from typing import Any
 
 from rich.console import Group
 from rich.markup import escape
-from rich.rule import Rule
-from rich.table import Table
 from rich.text import Text
 
 from ..catalogue.catalogue import Catalogue
@@ -19,7 +17,9 @@ from ..catalogue.coverage import CoverageReport
 from ..catalogue.languages import lexer
 from ..catalogue.markers import strip_markers
 from ..models import Policy
+from .code import Code
 from .rendered import Rendered
+from .table import Cell, Grid
 from .wrap import Hanging
 
 
@@ -54,14 +54,12 @@ def record_summary(policy: Policy) -> dict[str, Any]:
     }
 
 
-def list_table(records: Sequence[Policy]) -> Table:
-    table = Table(title=f"{len(records)} records", show_lines=False)
-    for column in ("id", "title", "section", "level", "severity", "check", "seed"):
-        table.add_column(column)
+def list_table(records: Sequence[Policy]) -> Grid:
+    rows = []
     for p in records:
         severity = p.severity + (" *" if p.overridden else "") if p.enabled else f"{p.severity} (disabled)"
-        table.add_row(p.id, escape(p.title), p.section, p.level, severity, p.check.kind, ", ".join(p.seed))
-    return table
+        rows.append(tuple(Cell(text) for text in (p.id, p.title, p.section, p.level, severity, p.check.kind, ", ".join(p.seed))))
+    return Grid(f"{len(records)} records", ("id", "title", "section", "level", "severity", "check", "seed"), tuple(rows))
 
 
 def override_notes(records: Sequence[Policy]) -> list[Hanging]:
@@ -104,13 +102,11 @@ def record_panel(policy: Policy, catalogue: Catalogue) -> Group:
         if check.kind == "project":
             parts.append(Text(f"Project-level: flagged at FastAPI(...) when nothing matches: {check.condition}"))
         parts.append(Text(f"Message: {reflow(check.message)}"))
-    from rich.syntax import Syntax  # pygments: only `show` pays for it
-
     for example in policy.examples:
         code, _ = strip_markers(example.code)
         label = "Flagged" if example.kind == "bad" else "Accepted"
         parts += [Text(""), Text(f"{label}: {example.title}", style="green" if example.kind == "good" else "red")]
-        parts.append(Syntax(code.rstrip(), lexer(example.language), line_numbers=False, word_wrap=True))
+        parts.append(Code(code.rstrip(), lexer(example.language)))
     if policy.limitations:
         parts += [Text(""), Text("Known limitations", style="underline"), *[Text(f"  - {x}") for x in policy.limitations]]
     if policy.relations:
@@ -122,6 +118,8 @@ def record_panel(policy: Policy, catalogue: Catalogue) -> Group:
     parts += [Text(""), Text("References", style="underline"), *_references(policy)]
     parts += [Text(""), Text(f"Suppress one finding: # fastpolicy: ignore[{policy.id}]: why (until=YYYY-MM-DD optional)", style="dim"), Text(f"Source: {policy.path}", style="dim")]
     # no box: text wraps at the terminal width and a URL is never cut (a terminal keeps it clickable)
+    from rich.rule import Rule
+
     heading = Text.from_markup(f"[bold]{policy.id}[/] {escape(policy.title)}")
     wrapped = [Hanging(p, hang=4 if p.plain.startswith("  ") else 0) if isinstance(p, Text) and p.plain and not p.no_wrap else p
                for p in parts]
@@ -135,16 +133,14 @@ def _references(policy: Policy) -> list[Any]:
     return out
 
 
-def coverage_table(report: CoverageReport) -> Group:
-    table = Table(title="Seed rules → records")
-    for column in ("seed", "topic", "rule", "records"):
-        table.add_column(column)
+def coverage_table(report: CoverageReport) -> Grid:
+    rows = []
     for r in report.rules:
-        records = ", ".join(f"{i} ({k})" for i, k in r.records) or "[red]not covered[/]"
-        table.add_row(r.number, escape(r.topic), escape(r.text), records)
+        records = Cell(", ".join(f"{i} ({k})" for i, k in r.records)) if r.records else Cell("not covered", "red")
+        rows.append((Cell(r.number), Cell(r.topic), Cell(r.text), records))
     t = report.totals()
-    summary = Text(f"{t['covered']}/{t['seed_rules']} seed rules covered: {t['automated']} automated, {t['manual_only']} manual only, {t['uncovered']} not covered.")
-    return Group(table, summary)
+    summary = f"{t['covered']}/{t['seed_rules']} seed rules covered: {t['automated']} automated, {t['manual_only']} manual only, {t['uncovered']} not covered."
+    return Grid("Seed rules → records", ("seed", "topic", "rule", "records"), tuple(rows), after=(summary,))
 
 
 def _json(data: object) -> Rendered:
@@ -152,8 +148,9 @@ def _json(data: object) -> Rendered:
 
 
 def list_table_report(listing: Listing) -> Rendered:
-    notes = override_notes(listing.records)
-    return Rendered(rich=Group(list_table(listing.records), *notes) if notes else list_table(listing.records))
+    if any(p.overridden for p in listing.records):
+        return Rendered(rich=Group(list_table(listing.records), *override_notes(listing.records)))
+    return Rendered(rich=list_table(listing.records))
 
 
 def list_json_report(listing: Listing) -> Rendered:

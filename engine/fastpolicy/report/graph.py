@@ -5,20 +5,14 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import networkx as nx
-
+from ..catalogue.relations import Relations
 from .rendered import Rendered
 
 
-def _declared_edges(graph: nx.MultiDiGraph) -> list[tuple[str, str, str, str]]:
-    edges = [(u, v, d["type"], d["note"]) for u, v, d in graph.edges(data=True) if d.get("declared")]
-    return sorted(edges)
-
-
-def to_json(graph: nx.MultiDiGraph) -> str:
+def to_json(graph: Relations) -> str:
     data: dict[str, Any] = {
         "nodes": [{"id": n, **graph.nodes[n]} for n in sorted(graph.nodes)],
-        "edges": [{"source": u, "target": v, "type": t, "note": note} for u, v, t, note in _declared_edges(graph)],
+        "edges": [{"source": u, "target": v, "type": t, "note": note} for u, v, t, note in graph.declared()],
     }
     return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
@@ -27,40 +21,40 @@ def _label(text: str) -> str:
     return text.replace('"', "'").replace("\n", " ")
 
 
-def to_mermaid(graph: nx.MultiDiGraph) -> str:
+def to_mermaid(graph: Relations) -> str:
     arrows = {"requires": "-->", "refines": "-.->", "related": "---", "conflicts": "<-->"}
     lines = ["graph LR"]
     for node in sorted(graph.nodes):
         key = node.replace("-", "_")
         lines.append(f'  {key}["{node}: {_label(graph.nodes[node].get("title", ""))}"]')
-    for u, v, t, _ in _declared_edges(graph):
+    for u, v, t, _ in graph.declared():
         lines.append(f"  {u.replace('-', '_')} {arrows[t]}|{t}| {v.replace('-', '_')}")
-    conflicted = sorted({n for u, v, t, _ in _declared_edges(graph) if t == "conflicts" for n in (u, v)})
+    conflicted = sorted({n for u, v, t, _ in graph.declared() if t == "conflicts" for n in (u, v)})
     if conflicted:
         lines.append("  classDef conflict stroke:#d32f2f,stroke-width:3px")
         lines.append("  class " + ",".join(n.replace("-", "_") for n in conflicted) + " conflict")
     return "\n".join(lines) + "\n"
 
 
-def to_dot(graph: nx.MultiDiGraph) -> str:
+def to_dot(graph: Relations) -> str:
     styles = {"requires": "solid", "refines": "dashed", "related": "dotted", "conflicts": "bold"}
     lines = ["digraph fastpolicy {", "  rankdir=LR;", "  node [shape=box];"]
     for node in sorted(graph.nodes):
         lines.append(f'  "{node}" [label="{node}\\n{_label(graph.nodes[node].get("title", ""))}"];')
-    for u, v, t, _ in _declared_edges(graph):
+    for u, v, t, _ in graph.declared():
         extra = ', color="red", dir=both' if t == "conflicts" else ""
         lines.append(f'  "{u}" -> "{v}" [label="{t}", style={styles[t]}{extra}];')
     lines.append("}")
     return "\n".join(lines) + "\n"
 
 
-def mermaid_report(graph: nx.MultiDiGraph) -> Rendered:
+def mermaid_report(graph: Relations) -> Rendered:
     return Rendered(to_mermaid(graph))
 
 
-def dot_report(graph: nx.MultiDiGraph) -> Rendered:
+def dot_report(graph: Relations) -> Rendered:
     return Rendered(to_dot(graph))
 
 
-def json_report(graph: nx.MultiDiGraph) -> Rendered:
+def json_report(graph: Relations) -> Rendered:
     return Rendered(to_json(graph))

@@ -31,6 +31,10 @@ LOCATED = re.compile(r"^\S[^\n]*?\.ya?ml(:\d+)?: \S")
 TOKENS = ["&a ", "*a", "!!int ", "!!python/object:os.system ", "!x ", "[", "]", "{", "}", ": ", "- ", "? ", "|", ">", "#", "'", '"',
           "\t", "\x00", "\x85", "\u2028", "\ufeff", "%TAG ! tag:x,2000:\n", "---\n", "...\n", "<<: ", "2024-13-45", "0x", "1e999",
           "null", "~", "true", "-.inf", "é", "\U0001f600", "x" * 5000, "[" * 200, "{a: " * 80]
+# libyaml's safe loader and dumper when present: the harness only makes mutants (pure-Python YAML cost ~30 ms a record);
+# what validate itself reads records with is not touched
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 VALUES = [None, True, 0, -1, 3.5, 10**30, "", "x", [], {}, [1, [2]], {"k": {"k": None}}, "../../etc/passwd", "A" * 2000, ["SEC-010"],
           {"kind": "bad"}, "DEMO-001", "2024-01-01"]
 
@@ -46,9 +50,9 @@ def as_demo(path: Path) -> str:
     old = re.search(r"^id: (\S+)", text, re.M).group(1)  # type: ignore[union-attr]
     text = text.replace(old, "DEMO-001")
     text = re.sub(r"^section: \S+", "section: demo", text, flags=re.M)
-    data = yaml.safe_load(text)
+    data = yaml.load(text, Loader=_Loader)
     data["relations"] = []
-    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=200)
+    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=200)
 
 
 def _mutate_text(text: str, rng: random.Random) -> str:
@@ -91,7 +95,7 @@ def _paths(node: object, prefix: tuple[object, ...] = ()) -> Iterator[tuple[obje
 
 
 def _mutate_data(text: str, rng: random.Random) -> str:
-    data = yaml.safe_load(text)
+    data = yaml.load(text, Loader=_Loader)
     spots = [p for p in _paths(data) if p]
     if not spots:
         return text
@@ -103,7 +107,7 @@ def _mutate_data(text: str, rng: random.Random) -> str:
         del parent[where[-1]]
     else:
         parent[where[-1]] = rng.choice(VALUES)  # type: ignore[index]
-    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True)
 
 
 def mutant(text: str, rng: random.Random) -> str:
@@ -115,9 +119,18 @@ def mutant(text: str, rng: random.Random) -> str:
     return text
 
 
+@functools.cache
+def _command() -> object:
+    """The click command typer builds from fastpolicy's app, built once (typer rebuilds it on every call, ~80 ms)."""
+    import typer
+
+    from fastpolicy import cli
+
+    return typer.main.get_command(cli.app)
+
+
 def run_validate(pack: Path, builtin: Path, semgrep: bool) -> tuple[int, str]:
     """`fastpolicy validate --policies pack --section demo` in-process; returns (exit code, stderr)."""
-    from fastpolicy import cli
     from fastpolicy.catalogue import loader
     from fastpolicy.cli import boundary
     from fastpolicy.scan import rulecheck
@@ -129,7 +142,7 @@ def run_validate(pack: Path, builtin: Path, semgrep: bool) -> tuple[int, str]:
     loader.policies_dir = lambda: builtin  # type: ignore[assignment]
     try:
         with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
-            code = boundary.run(cli.app, ["validate", "--policies", str(pack), "--section", "demo"])
+            code = boundary.run(_command(), ["validate", "--policies", str(pack), "--section", "demo"])
     finally:
         rulecheck.check_rules_with_semgrep, loader.policies_dir = real_check, real_builtin  # type: ignore[assignment]
     return code, err.getvalue()

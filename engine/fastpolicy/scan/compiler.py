@@ -71,10 +71,11 @@ def whole_file(anchor: str) -> str:
     """The anchor as a regex whose one match is the whole file when the file contains the anchor anywhere: a `pattern-regex`
     conjunct of that kind keeps every match of the rest of the rule (their ranges lie inside it) and gives semgrep's
     prefilter the anchor, so a file without it is skipped before it is parsed."""
-    return f"(?s)\\A(?=.*?(?:{anchor})).*"
+    return _WHOLE_FILE_HEAD + anchor + _WHOLE_FILE_TAIL
 
 
-_WHOLE_FILE = re.compile(r"\(\?s\)\\A\(\?=\.\*\?\(\?:(?P<anchor>.*)\)\)\.\*", re.S)
+_WHOLE_FILE_HEAD, _WHOLE_FILE_TAIL = "(?s)\\A(?=.*?(?:", ")).*"
+_WHOLE_FILE = re.compile(re.escape(_WHOLE_FILE_HEAD) + "(?P<anchor>.*)" + re.escape(_WHOLE_FILE_TAIL), re.S)
 
 
 def unwrap_anchor(regex: str) -> str:
@@ -86,9 +87,9 @@ def unwrap_anchor(regex: str) -> str:
 def anchored(rule: Mapping[str, Any], anchors: Iterable[str]) -> dict[str, Any]:
     """The rule's formula with one whole-file conjunct per anchor put first."""
     conjuncts: list[Any] = [{"pattern-regex": whole_file(a)} for a in anchors]
-    out = {k: v for k, v in rule.items() if k not in _POSITIVE}
     if not conjuncts:
         return dict(rule)
+    out = {k: v for k, v in rule.items() if k not in _POSITIVE}
     for key in _POSITIVE:
         if key in rule:
             conjuncts += list(rule[key]) if key == "patterns" else [{key: rule[key]}]

@@ -30,7 +30,7 @@ import time
 from pathlib import Path
 
 from .generate import generate
-from .replay import SEMGREP_FLAGS, floor_rule, prepare
+from .replay import SEMGREP_FLAGS
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -95,11 +95,14 @@ def commands(project: Path, outdir: Path, scan_args: list[str], jobs: int, env: 
 def bench_project(name: str, project: Path, work: Path, scan_args: list[str], rounds: int, jobs: int, only_tools: list[str]) -> dict:
     outdir = work / "replay" / name
     outdir.mkdir(parents=True, exist_ok=True)
-    config, files = prepare(project, next((a.split("=", 1)[1] for a in scan_args if a.startswith("--deployment=")), "") or
-                            (scan_args[scan_args.index("--deployment") + 1] if "--deployment" in scan_args else ""))
-    (outdir / "rules.json").write_text(json.dumps(config, sort_keys=True))
-    (outdir / "floor.json").write_text(json.dumps(floor_rule()))
-    (outdir / "targets.txt").write_text("".join(f + "\n" for f in files))
+    deployment = next((a.split("=", 1)[1] for a in scan_args if a.startswith("--deployment=")), "") or \
+        (scan_args[scan_args.index("--deployment") + 1] if "--deployment" in scan_args else "")
+    # in a child process (bench.replay writes rules.json, floor.json, targets.txt): a model built here would stay in this
+    # process, and every child's ru_maxrss starts from the parent's RSS at fork, so the peak-MiB column would read ours
+    subprocess.run([sys.executable, "-m", "bench.replay", str(project.resolve()), str(outdir.resolve()), "--deployment", deployment],
+                   cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT / "engine")}, check=True, stdout=subprocess.DEVNULL)
+    config = json.loads((outdir / "rules.json").read_text())
+    files = (outdir / "targets.txt").read_text().splitlines()
     env = {"PYTHONPATH": str(ROOT / "engine"), "SEMGREP_ENABLE_VERSION_CHECK": "0", "XDG_CACHE_HOME": str(work / "xdg")}
     cmds = {k: v for k, v in commands(project, outdir, scan_args, jobs, env).items() if v and (not only_tools or k in only_tools)}
     fill = None

@@ -30,7 +30,7 @@ ENV_EXECUTABLE = "FASTPOLICY_SEMGREP"
 ENV_TIMEOUT = "FASTPOLICY_TIMEOUT"
 DEFAULT_TIMEOUT = 900.0
 # and per target file, when FASTPOLICY_TIMEOUT is unset: a fixed bound made every large project fail (50,000 files need
-# 12-30 min on 2 cores, bench/README.md "Growth"); 0.2 s is ~7x the slowest per-file wall time measured there
+# well over 15 min on 2 shared cores, bench/README.md "Growth"); 0.2 s is ~6x the slowest per-file wall time measured there
 DEFAULT_TIMEOUT_PER_FILE = 0.2
 GRACE_SECONDS = 3.0  # after forwarding a signal, how long semgrep may take to stop before the group is killed
 DEFAULT_JOBS = 1  # measured on 2 shared cores: see bench/README.md ("jobs")

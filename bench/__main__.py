@@ -5,6 +5,7 @@
 Per project, in one interleaved pass (each tool runs once per round, rounds repeat with --rounds), it times:
   cold      fastpolicy scan --no-cache
   warm      fastpolicy scan with the result cache, after one scan filled it
+  fill      that first scan (cold, and writing the cache): timed once; the cold columns show it when --tools omits cold
   semgrep   raw semgrep with the same compiled config and target list (bench/replay.py)
   floor     the same semgrep over the same files with one rule that must parse every file (replay.floor_rule)
   ruff      ruff check --select ALL (if installed), bandit -r -q (if installed): context only
@@ -29,7 +30,7 @@ import time
 from pathlib import Path
 
 from .generate import generate
-from .replay import SEMGREP_FLAGS, floor_rule, prepare
+from .replay import SEMGREP_FLAGS
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -41,54 +42,86 @@ def _tool(name: str) -> str | None:
     return str(beside) if beside.is_file() else shutil.which(name)
 
 
-def timed(argv: list[str], cwd: Path, env: dict[str, str] | None = None) -> dict[str, float]:
-    """Run argv once; wall seconds, CPU seconds (user+sys of it and its children) and its peak RSS (MiB) from wait4."""
-    start = time.monotonic()
-    proc = subprocess.Popen(argv, cwd=cwd, env={**os.environ, **(env or {})}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    stderr = proc.stderr.read() if proc.stderr else b""
-    _, status, usage = os.wait4(proc.pid, 0)
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    wall = time.monotonic() - start
-    return {"wall": round(wall, 2), "cpu": round(usage.ru_utime + usage.ru_stime, 2), "rss_mib": round(usage.ru_maxrss / 1024, 1),
-            "exit": proc.returncode, "stderr": stderr.decode(errors="replace")[-400:] if proc.returncode not in (0, 1, 3) else ""}
+def timed(argvs: list[list[str]], cwd: Path, env: dict[str, str] | None = None) -> dict[str, float]:
+    """Run the command lines one after the other (one, or the batches of one semgrep pass); summed wall seconds, CPU
+    seconds (user+sys of each and its children, from wait4), the largest single peak RSS (MiB) and the worst exit code."""
+    wall = cpu = rss = 0.0
+    worst, errors = 0, ""
+    for argv in argvs:
+        start = time.monotonic()
+        proc = subprocess.Popen(argv, cwd=cwd, env={**os.environ, **(env or {})}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        stderr = proc.stderr.read() if proc.stderr else b""
+        _, status, usage = os.wait4(proc.pid, 0)
+        code = os.waitstatus_to_exitcode(status)
+        wall += time.monotonic() - start
+        cpu += usage.ru_utime + usage.ru_stime
+        rss = max(rss, usage.ru_maxrss / 1024)
+        worst = max(worst, code)
+        if code not in (0, 1, 3):
+            errors = stderr.decode(errors="replace")[-400:]
+    return {"wall": round(wall, 2), "cpu": round(cpu, 2), "rss_mib": round(rss, 1), "exit": worst, "stderr": errors,
+            "processes": len(argvs)}
 
 
-def commands(project: Path, outdir: Path, scan_args: list[str], jobs: int) -> dict[str, list[str] | None]:
+def commands(project: Path, outdir: Path, scan_args: list[str], jobs: int, env: dict[str, str]) -> dict[str, list[list[str]] | None]:
+    """Per tool, the command lines of one run. Raw semgrep has no option that reads targets from a file, so its
+    target list is split exactly as fastpolicy splits it (`scan.semgrep.batches`, under the OS argument limit): at
+    50,000 files one command line would not fit (E2BIG), and both sides then pay for the same number of processes."""
+    from fastpolicy.scan.semgrep import batches
+
     fp = [sys.executable, "-m", "fastpolicy.cli"]
     semgrep = _tool("semgrep")
     targets = (outdir / "targets.txt").read_text().split()
     common = [semgrep, *SEMGREP_FLAGS, "--timeout-threshold", "3", "-j", str(jobs)] if semgrep else None
     ruff, bandit = _tool("ruff"), _tool("bandit")
+
+    def raw(config: str) -> list[list[str]] | None:
+        if not common:
+            return None
+        head = [*common, "--config", str(outdir / config), "--"]
+        fixed = sum(len(os.fsencode(a)) + 9 for a in head) + sum(len(k) + len(v) + 10 for k, v in {**os.environ, **env}.items())
+        return [[*head, *batch] for batch in batches(targets, fixed) or [[]]]
+
     return {
-        "cold": [*fp, "scan", ".", "--no-cache", "--format", "json", "--jobs", str(jobs), *scan_args],
-        "warm": [*fp, "scan", ".", "--cache-dir", str(outdir / "cache"), "--format", "json", "--jobs", str(jobs), *scan_args],
-        "semgrep": [*common, "--config", str(outdir / "rules.json"), "--", *targets] if common else None,
-        "floor": [*common, "--config", str(outdir / "floor.json"), "--", *targets] if common else None,
-        "ruff": [ruff, "check", "--select", "ALL", "--no-cache", "--exit-zero", "--quiet", "."] if ruff else None,
-        "bandit": [bandit, "-r", "-q", "-f", "json", "."] if bandit else None,
+        "cold": [[*fp, "scan", ".", "--no-cache", "--format", "json", "--jobs", str(jobs), *scan_args]],
+        "warm": [[*fp, "scan", ".", "--cache-dir", str(outdir / "cache"), "--format", "json", "--jobs", str(jobs), *scan_args]],
+        "semgrep": raw("rules.json"),
+        "floor": raw("floor.json"),
+        "ruff": [[ruff, "check", "--select", "ALL", "--no-cache", "--exit-zero", "--quiet", "."]] if ruff else None,
+        "bandit": [[bandit, "-r", "-q", "-f", "json", "."]] if bandit else None,
     }
 
 
 def bench_project(name: str, project: Path, work: Path, scan_args: list[str], rounds: int, jobs: int, only_tools: list[str]) -> dict:
     outdir = work / "replay" / name
     outdir.mkdir(parents=True, exist_ok=True)
-    config, files = prepare(project, next((a.split("=", 1)[1] for a in scan_args if a.startswith("--deployment=")), "") or
-                            (scan_args[scan_args.index("--deployment") + 1] if "--deployment" in scan_args else ""))
-    (outdir / "rules.json").write_text(json.dumps(config, sort_keys=True))
-    (outdir / "floor.json").write_text(json.dumps(floor_rule()))
-    (outdir / "targets.txt").write_text("".join(f + "\n" for f in files))
+    deployment = next((a.split("=", 1)[1] for a in scan_args if a.startswith("--deployment=")), "") or \
+        (scan_args[scan_args.index("--deployment") + 1] if "--deployment" in scan_args else "")
+    # in a child process (bench.replay writes rules.json, floor.json, targets.txt): a model built here would stay in this
+    # process, and every child's ru_maxrss starts from the parent's RSS at fork, so the peak-MiB column would read ours
+    subprocess.run([sys.executable, "-m", "bench.replay", str(project.resolve()), str(outdir.resolve()), "--deployment", deployment],
+                   cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT / "engine")}, check=True, stdout=subprocess.DEVNULL)
+    config = json.loads((outdir / "rules.json").read_text())
+    files = (outdir / "targets.txt").read_text().splitlines()
     env = {"PYTHONPATH": str(ROOT / "engine"), "SEMGREP_ENABLE_VERSION_CHECK": "0", "XDG_CACHE_HOME": str(work / "xdg")}
-    cmds = {k: v for k, v in commands(project, outdir, scan_args, jobs).items() if v and (not only_tools or k in only_tools)}
+    cmds = {k: v for k, v in commands(project, outdir, scan_args, jobs, env).items() if v and (not only_tools or k in only_tools)}
+    fill = None
     if "warm" in cmds:
         shutil.rmtree(outdir / "cache", ignore_errors=True)
-        timed(cmds["warm"], project, env)  # fill the cache: the warm runs below find every file unchanged
+        fill = timed(cmds["warm"], project, env)  # fill the cache: the warm runs below find every file unchanged
     lines = sum(len(Path(project, f).read_bytes().splitlines()) for f in files if f.endswith(".py"))
     runs: dict[str, list[dict[str, float]]] = {k: [] for k in cmds}
+    if fill is not None:  # a cold scan that also writes the cache: kept, and quoted as cold when --tools leaves cold out
+        runs["fill"] = [fill]
     for _ in range(rounds):  # interleaved: every tool once per round, so drift hits all of them alike
         for key, argv in cmds.items():
             runs[key].append(timed(argv, project, env))
     result = {"name": name, "files": len(files), "py_lines": lines, "rules": len(config.get("rules", [])), "runs": runs}
     print(row_text(result), flush=True)
+    for key, rs in runs.items():  # a run that failed or was incomplete is timed too: say so beside its row
+        for r in rs:
+            if r["exit"] not in (0, 1):
+                print(f"# {name} {key}: exit code {r['exit']} ({r['processes']} processes) {r['stderr']!r}", flush=True)
     return result
 
 
@@ -99,7 +132,7 @@ def _median(values: list[float]) -> float:
 
 
 def med(result: dict, key: str, field: str = "wall") -> float | None:
-    runs = result["runs"].get(key)
+    runs = result["runs"].get(key) or (result["runs"].get("fill") if key == "cold" else None)
     return _median([r[field] for r in runs]) if runs else None
 
 

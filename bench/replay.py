@@ -42,6 +42,7 @@ def floor_rule() -> dict[str, object]:
 def prepare(project: Path, deployment: str = "") -> tuple[dict[str, object], list[str]]:
     """(compiled config, semgrep target list) exactly as `fastpolicy scan .` from inside `project` builds them."""
     from fastpolicy.catalogue.loader import load_catalogue
+    from fastpolicy.gcpause import paused
     from fastpolicy.project import build_model
     from fastpolicy.project.builder import MODEL_GLOBS
     from fastpolicy.scan.compiler import compile_config
@@ -55,7 +56,8 @@ def prepare(project: Path, deployment: str = "") -> tuple[dict[str, object], lis
         selected = [p for p in catalogue.policies if p.check.automated]
         globs = name_globs(p for p in selected if p.check.uses_semgrep)
         targets = collect(["."], tuple(sorted({*globs, *MODEL_GLOBS})), exclude=(), max_bytes=MAX_FILE_BYTES)
-        model = build_model(targets.files, roots=["."], deployment=deployment or None)
+        with paused():  # as a scan builds it (fastpolicy.gcpause)
+            model = build_model(targets.files, roots=["."], deployment=deployment or None)
         policies = [p for p in selected if not not_applicable(p, model) and p.check.uses_semgrep]
         files = [f for f in targets.files if wanted(f, globs)]
         return compile_config(policies), files

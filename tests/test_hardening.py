@@ -65,6 +65,17 @@ def test_bad_timeout_is_a_usage_error(value: str) -> None:
     assert "Traceback" not in result.stderr
 
 
+def test_the_default_time_limit_grows_with_the_files_and_a_set_one_is_kept(monkeypatch: pytest.MonkeyPatch) -> None:
+    from fastpolicy.scan.semgrep import run_timeout
+
+    monkeypatch.delenv("FASTPOLICY_TIMEOUT", raising=False)
+    assert run_timeout() == 900
+    assert run_timeout(1_000) == 1_100
+    assert run_timeout(50_000) == 10_900  # a fixed 900 s cut off every 50k-file scan on 2 cores (bench/README.md, Growth)
+    monkeypatch.setenv("FASTPOLICY_TIMEOUT", "60")
+    assert run_timeout(50_000) == 60  # a user's limit is the whole bound, whatever the size
+
+
 def test_timeout_expiry_kills_semgrep_and_is_incomplete(tmp_path: Path) -> None:
     result = run_cli("scan", "--select", "SEC-010", CORS, env={"FASTPOLICY_TIMEOUT": "0.5", "TMPDIR": str(tmp_path)})
     assert result.returncode == 3, result.stderr

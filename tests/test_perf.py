@@ -160,3 +160,46 @@ def test_a_model_built_in_a_child_process_equals_the_one_built_in_process(tmp_pa
     child = isolated.build_model_isolated(files, roots=["."], deployment=None, force=True)
     assert child == here and child.files() == here.files()
     assert [type(s.value) for s in child.settings] == [type(s.value) for s in here.settings]
+
+
+def test_the_collector_pause_nests_and_always_restores_it() -> None:
+    import gc
+
+    from fastpolicy.gcpause import paused
+
+    assert gc.isenabled()
+    with paused():
+        assert not gc.isenabled()
+        with paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # the inner pause leaves it to the outer one
+    assert gc.isenabled()
+    with pytest.raises(KeyError), paused():
+        raise KeyError("x")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with paused():
+            pass
+        assert not gc.isenabled()  # off before, off after: a caller's own choice is kept
+    finally:
+        gc.enable()
+
+
+def test_a_scan_runs_with_the_collector_paused_and_gives_it_back_when_it_fails(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import gc
+
+    from fastpolicy.catalogue.loader import load_catalogue
+    from fastpolicy.scan.scanner import ScanOptions, scan
+
+    _model_project(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    seen: list[bool] = []
+
+    def progress(_stage: str) -> None:
+        seen.append(gc.isenabled())
+        raise LookupError("stop here")
+
+    with pytest.raises(LookupError):
+        scan(load_catalogue(), ["."], ScanOptions(), progress)
+    assert seen == [False] and gc.isenabled()

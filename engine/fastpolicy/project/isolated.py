@@ -17,6 +17,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from ..gcpause import paused
 from .builder import build
 from .facts import ProjectModel
 from .summaries import Summaries
@@ -67,9 +68,10 @@ def _child() -> int:
     from .stored import encode
     from .summaries import encode as encode_summaries
 
-    request = json.loads(sys.stdin.read())
-    model, summaries = build(request["files"], roots=request["roots"], deployment=request["deployment"])
-    json.dump({"model": encode(model), "summaries": encode_summaries(summaries)}, sys.stdout, separators=(",", ":"))
+    with paused():  # as in the scan (fastpolicy.gcpause): the collector's cost would grow faster than the project
+        request = json.loads(sys.stdin.read())
+        model, summaries = build(request["files"], roots=request["roots"], deployment=request["deployment"])
+        json.dump({"model": encode(model), "summaries": encode_summaries(summaries)}, sys.stdout, separators=(",", ":"))
     return 0
 
 

@@ -13,6 +13,7 @@ from ..catalogue.overrides import outside_narrowed_paths
 from ..catalogue.resolve import is_named
 from ..config import DEFAULT_DOCS_URL, docs_url_from_env
 from ..errors import ScanFailed, UnknownName, UsageError
+from ..gcpause import paused
 from ..models import SEVERITIES, Finding, Policy, RuleInfo, ScanError, ScanResult
 from ..pathmatch import Patterns
 from ..project import ProjectModel, build_model
@@ -67,7 +68,13 @@ def select_policies(catalogue: Catalogue, select: Sequence[str], ignore: Sequenc
 
 
 def scan(catalogue: Catalogue, roots: Sequence[str], options: ScanOptions, progress: Callable[[str], None] | None = None) -> ScanResult:
-    """One scan; `progress` (optional) hears each stage, for a progress indicator."""
+    """One scan; `progress` (optional) hears each stage, for a progress indicator. The cyclic collector is paused
+    throughout (`gcpause`): its cost grows faster than the project, and a scan's objects are freed by reference counts."""
+    with paused():
+        return _scan(catalogue, roots, options, progress)
+
+
+def _scan(catalogue: Catalogue, roots: Sequence[str], options: ScanOptions, progress: Callable[[str], None] | None) -> ScanResult:
     say = progress or (lambda _stage: None)
     if options.severity not in SEVERITIES:
         raise UsageError(f"--severity must be one of {', '.join(SEVERITIES)}")

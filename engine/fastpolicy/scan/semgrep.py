@@ -29,6 +29,9 @@ __all__ = ["METAVAR_MARK", "RULE_ERROR_TYPES", "RawResult", "SemgrepRun", "find_
 ENV_EXECUTABLE = "FASTPOLICY_SEMGREP"
 ENV_TIMEOUT = "FASTPOLICY_TIMEOUT"
 DEFAULT_TIMEOUT = 900.0
+# and per target file, when FASTPOLICY_TIMEOUT is unset: a fixed bound made every large project fail (50,000 files need
+# well over 15 min on 2 shared cores, bench/README.md "Growth"); 0.2 s is ~6x the slowest per-file wall time measured there
+DEFAULT_TIMEOUT_PER_FILE = 0.2
 GRACE_SECONDS = 3.0  # after forwarding a signal, how long semgrep may take to stop before the group is killed
 DEFAULT_JOBS = 1  # measured on 2 shared cores: see bench/README.md ("jobs")
 DEFAULT_TIMEOUT_THRESHOLD = 3  # rule timeouts after which semgrep stops checking a file (0 would mean never)
@@ -53,17 +56,18 @@ def find_executable() -> str:
     return found
 
 
-def run_timeout() -> float:
-    """FASTPOLICY_TIMEOUT in seconds: a positive finite number; anything else is a usage error (exit 2)."""
+def run_timeout(targets: int = 0) -> float:
+    """FASTPOLICY_TIMEOUT in seconds: a positive finite number; anything else is a usage error (exit 2). Unset: 900 s
+    plus 0.2 s per target file, so the default bound grows with the project the way semgrep's time does."""
     raw = os.environ.get(ENV_TIMEOUT)
     if raw is None:
-        return DEFAULT_TIMEOUT
+        return DEFAULT_TIMEOUT + DEFAULT_TIMEOUT_PER_FILE * targets
     try:
         value = float(raw)
     except ValueError:
         value = math.nan
     if not math.isfinite(value) or value <= 0:
-        raise UsageError(f"{ENV_TIMEOUT}={quote(raw, 80)!r} is not a valid limit: it accepts a positive finite number of seconds (e.g. 900, the default when it is unset)")
+        raise UsageError(f"{ENV_TIMEOUT}={quote(raw, 80)!r} is not a valid limit: it accepts a positive finite number of seconds (e.g. 900; unset, the bound is 900 plus 0.2 per file checked)")
     return value
 
 
@@ -160,7 +164,7 @@ def run_semgrep(config: Mapping[str, Any], targets: Sequence[str], *, cwd: Path 
             run = run_semgrep(config, [relative[t] for t in targets], cwd=Path(root), jobs=jobs, timeout_threshold=timeout_threshold)
             return as_given(run, back)
     executable = find_executable()
-    timeout = run_timeout()
+    timeout = run_timeout(len(targets))
     deadline = time.monotonic() + timeout
     with tempfile.TemporaryDirectory(prefix="fastpolicy-") as tmp:
         config_path = str(Path(tmp) / "rules.json")

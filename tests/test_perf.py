@@ -147,7 +147,7 @@ def _model_project(root: Path) -> list[str]:
 
 
 def test_a_model_built_in_a_child_process_equals_the_one_built_in_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from fastpolicy.project import isolated
+    from fastpolicy.project import builder, isolated
     from fastpolicy.project.builder import build_model
     from fastpolicy.project.stored import decode, encode
 
@@ -156,7 +156,7 @@ def test_a_model_built_in_a_child_process_equals_the_one_built_in_process(tmp_pa
     here = build_model(files, roots=["."])
     assert here.routes and here.launches and {type(s.value) for s in here.settings} >= {tuple, set, float, complex, int, str}
     assert decode(json.loads(json.dumps(encode(here)))) == here  # the stored form is exact
-    monkeypatch.setattr(isolated, "build", lambda *a, **k: pytest.fail("built in-process: the child process did not answer"))
+    monkeypatch.setattr(builder, "build", lambda *a, **k: pytest.fail("built in-process: the child process did not answer"))
     child = isolated.build_model_isolated(files, roots=["."], deployment=None, force=True)
     assert child == here and child.files() == here.files()
     assert [type(s.value) for s in child.settings] == [type(s.value) for s in here.settings]

@@ -16,10 +16,12 @@ import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .builder import build
 from .facts import ProjectModel
-from .summaries import Summaries
+
+if TYPE_CHECKING:
+    from .summaries import Summaries
 
 CHILD_ABOVE_BYTES = 4_000_000  # Python source above which the model is built in a child process (~100k lines)
 
@@ -37,39 +39,58 @@ def python_bytes(files: Sequence[str]) -> int:
 
 def build_model_isolated(files: Sequence[str], *, roots: Sequence[str], deployment: str | None, force: bool = False) -> ProjectModel:
     """`build_model(files, roots=roots, deployment=deployment)`, in a child process when the project is large."""
-    return build_isolated(files, roots=roots, deployment=deployment, force=force)[0]
+    return build_isolated(files, roots=roots, deployment=deployment, force=force, summaries=False)[0]
 
 
 def build_isolated(files: Sequence[str], *, roots: Sequence[str], deployment: str | None, force: bool = False,
-                   previous: Summaries | None = None) -> tuple[ProjectModel, Summaries]:
+                   previous: Summaries | None = None, summaries: bool = True) -> tuple[ProjectModel, Summaries | str]:
     """`build(...)`: in-process with a previous build's summaries (only what changed is parsed) or for a small project,
-    else in a child process whose memory goes back to the system when it exits."""
-    if previous is not None or (not force and python_bytes(files) <= CHILD_ABOVE_BYTES):
-        return build(files, roots=roots, deployment=deployment, previous=previous)
+    else in a child process whose memory goes back to the system when it exits.
+
+    From the child, the summaries come back as the JSON text `summaries.encode` gives (what the model cache stores),
+    never decoded here: the scan does not use them, and decoding them would keep ~12 MB (polar) while semgrep runs.
+    With `summaries=False` the child does not send them at all ("" in their place)."""
+    if previous is None and (force or python_bytes(files) > CHILD_ABOVE_BYTES):
+        answer = _from_child(files, roots, deployment, summaries)
+        if answer is not None:
+            return answer
+    from .builder import build  # here, not at the top: the scan that gets its model from the child never loads the builder
+
+    return build(files, roots=roots, deployment=deployment, previous=previous)
+
+
+def _from_child(files: Sequence[str], roots: Sequence[str], deployment: str | None, summaries: bool) -> tuple[ProjectModel, str] | None:
+    """The child's model and summaries text; None when it could not answer (the caller builds in-process)."""
     from .stored import decode
-    from .summaries import decode as decode_summaries
 
     package_root = str(Path(__file__).resolve().parent.parent.parent)
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([package_root, *filter(None, [os.environ.get("PYTHONPATH")])])}
-    request = json.dumps({"files": list(files), "roots": list(roots), "deployment": deployment})
+    request = json.dumps({"files": list(files), "roots": list(roots), "deployment": deployment, "summaries": summaries})
     try:
         done = subprocess.run([sys.executable, "-m", "fastpolicy.project.isolated"], input=request, capture_output=True,
                               text=True, encoding="utf-8", env=env, check=False)
-        if done.returncode == 0:
-            answer = json.loads(done.stdout)
-            return decode(answer["model"]), decode_summaries(answer["summaries"])
+        if done.returncode != 0:
+            return None
+        model_text, _, stored = done.stdout.partition("\n")  # JSON text holds no raw newline: one line each
+        del done
+        if summaries and not (stored.startswith("{") and stored.endswith("}")):
+            return None
+        return decode(json.loads(model_text)), stored
     except (OSError, ValueError, TypeError, KeyError, RecursionError):
-        pass
-    return build(files, roots=roots, deployment=deployment)
+        return None
 
 
 def _child() -> int:
+    from .builder import build
     from .stored import encode
     from .summaries import encode as encode_summaries
 
     request = json.loads(sys.stdin.read())
     model, summaries = build(request["files"], roots=request["roots"], deployment=request["deployment"])
-    json.dump({"model": encode(model), "summaries": encode_summaries(summaries)}, sys.stdout, separators=(",", ":"))
+    json.dump(encode(model), sys.stdout, separators=(",", ":"))
+    sys.stdout.write("\n")
+    if request.get("summaries", True):
+        json.dump(encode_summaries(summaries), sys.stdout, separators=(",", ":"))
     return 0
 
 

@@ -15,8 +15,7 @@ from ..config import DEFAULT_DOCS_URL, docs_url_from_env
 from ..errors import ScanFailed, UnknownName, UsageError
 from ..models import SEVERITIES, Finding, Policy, RuleInfo, ScanError, ScanResult
 from ..pathmatch import Patterns
-from ..project import ProjectModel, build_model
-from ..project.builder import MODEL_GLOBS
+from ..project import MODEL_GLOBS, ProjectModel
 from ..project.facts import FileRole
 from ..project.isolated import build_isolated, build_model_isolated
 from .baseline import compare, load, write
@@ -173,6 +172,8 @@ def _resolver(catalogue: Catalogue) -> Callable[[str], str | None]:
 def _model(files: list[str], roots: list[str], options: ScanOptions, warnings: list[ScanError]) -> ProjectModel:
     """The project model; with a cache folder, the one stored there when no file, option or engine code changed since."""
     if options.roles:  # configured roles are a lookup the child process and the model cache key don't carry: build here
+        from ..project import build_model  # here: a scan whose model is built in a child process never loads the builder
+
         return build_model(files, roots=roots, deployment=options.deployment or None, role_of=configured_roles(options, roots))
     if options.cache_dir is None:
         return build_model_isolated(files, roots=roots, deployment=options.deployment or None)
@@ -180,7 +181,7 @@ def _model(files: list[str], roots: list[str], options: ScanOptions, warnings: l
     cache = ModelCache(options.cache_dir, warnings)
     previous = cache.get(key)
     model, summaries = build_isolated(files, roots=roots, deployment=options.deployment or None, previous=previous)
-    if previous is None or not summaries.same_as(previous):
+    if previous is None or isinstance(summaries, str) or not summaries.same_as(previous):
         cache.put(key, summaries)
     return model
 
@@ -269,6 +270,8 @@ def not_checked_after_timeouts(run: SemgrepRun, threshold: int) -> list[ScanErro
 
 def project_context(roots: Sequence[str], options: ScanOptions) -> ProjectModel:
     """The project model a scan of `roots` would decide with (what `fastpolicy context` shows)."""
+    from ..project import build_model
+
     roots = [resolve_root(r) for r in roots]
     targets = collect(roots, MODEL_GLOBS, exclude=options.exclude, max_bytes=options.max_file_bytes, base=options.base, gitignore=options.gitignore)
     if not targets.files:

@@ -15,6 +15,7 @@ import os
 import subprocess
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -37,31 +38,41 @@ def python_bytes(files: Sequence[str]) -> int:
     return total
 
 
+@dataclass(frozen=True)
+class Built:
+    """A model build: the model, what it keeps of each file, and (from a child process) the model's stored text."""
+
+    model: ProjectModel
+    summaries: Summaries | str  # str: the JSON text of `summaries.encode(...)` as the child sent it ("" when not asked for)
+    text: str = ""  # from a child: the model's stored JSON text (`stored.py`), "" when built in-process
+
+
 def build_model_isolated(files: Sequence[str], *, roots: Sequence[str], deployment: str | None, force: bool = False) -> ProjectModel:
     """`build_model(files, roots=roots, deployment=deployment)`, in a child process when the project is large."""
-    return build_isolated(files, roots=roots, deployment=deployment, force=force, summaries=False)[0]
+    return build_isolated(files, roots=roots, deployment=deployment, force=force, summaries=False).model
 
 
 def build_isolated(files: Sequence[str], *, roots: Sequence[str], deployment: str | None, force: bool = False,
-                   previous: Summaries | None = None, summaries: bool = True) -> tuple[ProjectModel, Summaries | str]:
+                   previous: Summaries | None = None, summaries: bool = True) -> Built:
     """`build(...)`: in-process with a previous build's summaries (only what changed is parsed) or for a small project,
     else in a child process whose memory goes back to the system when it exits.
 
     From the child, the summaries come back as the JSON text `summaries.encode` gives (what the model cache stores),
     never decoded here: the scan does not use them, and decoding them would keep ~12 MB (polar) while semgrep runs.
-    With `summaries=False` the child does not send them at all ("" in their place)."""
+    With `summaries=False` the child does not send them at all ("" in their place). The model's own text is kept
+    (`Built.text`): the scan holds only that while semgrep runs, and decodes it again after."""
     if previous is None and (force or python_bytes(files) > CHILD_ABOVE_BYTES):
         answer = _from_child(files, roots, deployment, summaries)
         if answer is not None:
             return answer
     from .builder import build  # here, not at the top: the scan that gets its model from the child never loads the builder
 
-    return build(files, roots=roots, deployment=deployment, previous=previous)
+    return Built(*build(files, roots=roots, deployment=deployment, previous=previous))
 
 
-def _from_child(files: Sequence[str], roots: Sequence[str], deployment: str | None, summaries: bool) -> tuple[ProjectModel, str] | None:
+def _from_child(files: Sequence[str], roots: Sequence[str], deployment: str | None, summaries: bool) -> Built | None:
     """The child's model and summaries text; None when it could not answer (the caller builds in-process)."""
-    from .stored import decode
+    from .stored import decode_text
 
     package_root = str(Path(__file__).resolve().parent.parent.parent)
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([package_root, *filter(None, [os.environ.get("PYTHONPATH")])])}
@@ -75,7 +86,7 @@ def _from_child(files: Sequence[str], roots: Sequence[str], deployment: str | No
         del done
         if summaries and not (stored.startswith("{") and stored.endswith("}")):
             return None
-        return decode(json.loads(model_text)), stored
+        return Built(decode_text(model_text), stored, model_text)
     except (OSError, ValueError, TypeError, KeyError, RecursionError):
         return None
 

@@ -17,7 +17,8 @@ from ..models import SEVERITIES, Finding, Policy, RuleInfo, ScanError, ScanResul
 from ..pathmatch import Patterns
 from ..project import MODEL_GLOBS, ProjectModel
 from ..project.facts import FileRole
-from ..project.isolated import build_isolated, build_model_isolated
+from ..project.isolated import build_isolated
+from ..project.stored import decode_text as decode_model
 from .baseline import compare, load, write
 from .cache import ModelCache, ResultCache, config_key, merge, model_key, semgrep_identity
 from .compiler import compile_config
@@ -92,7 +93,7 @@ def scan(catalogue: Catalogue, roots: Sequence[str], options: ScanOptions, progr
     changed = changed_files(roots, options.diff) if options.diff else None  # before the model: a bad ref fails fast
     say(f"reading the project model of {len(targets.files)} files")
     cache_warnings: list[ScanError] = []
-    model = _model(targets.files, roots, options, cache_warnings)
+    model, parked = _model(targets.files, roots, options, cache_warnings)
     skipped = sorted(p.id for p in selected if not_applicable(p, model))
     policies = [p for p in selected if p.id not in skipped]
     checked = list(targets.files) if changed is None else [f for f in targets.files if in_diff(f, changed)]
@@ -107,7 +108,11 @@ def scan(catalogue: Catalogue, roots: Sequence[str], options: ScanOptions, progr
     scanned = 0
     if semgrep_policies and semgrep_files:
         say(f"checking {len(semgrep_files)} files with {len(semgrep_policies)} semgrep rules")
-        run = _run(compile_config(semgrep_policies), semgrep_files, options, errors, scanned_folder(roots))
+        config = compile_config(semgrep_policies)
+        if parked:  # a large project's model: only its text while semgrep runs (polar: 1 MB, not 8), decoded again after
+            del model
+        run = _run(config, semgrep_files, options, errors, scanned_folder(roots))
+        model = decode_model(parked) if parked else model
         raise_rule_errors(run, {p.id: p for p in semgrep_policies})
         errors += run.errors
         errors += not_checked_after_timeouts(run, options.timeout_threshold)
@@ -169,21 +174,23 @@ def _resolver(catalogue: Catalogue) -> Callable[[str], str | None]:
     return resolve
 
 
-def _model(files: list[str], roots: list[str], options: ScanOptions, warnings: list[ScanError]) -> ProjectModel:
-    """The project model; with a cache folder, the one stored there when no file, option or engine code changed since."""
+def _model(files: list[str], roots: list[str], options: ScanOptions, warnings: list[ScanError]) -> tuple[ProjectModel, str]:
+    """The project model, and its stored JSON text when a child process built it ("" otherwise); with a cache folder, the
+    one stored there when no file, option or engine code changed since."""
     if options.roles:  # configured roles are a lookup the child process and the model cache key don't carry: build here
         from ..project import build_model  # here: a scan whose model is built in a child process never loads the builder
 
-        return build_model(files, roots=roots, deployment=options.deployment or None, role_of=configured_roles(options, roots))
+        return build_model(files, roots=roots, deployment=options.deployment or None, role_of=configured_roles(options, roots)), ""
     if options.cache_dir is None:
-        return build_model_isolated(files, roots=roots, deployment=options.deployment or None)
+        built = build_isolated(files, roots=roots, deployment=options.deployment or None, summaries=False)
+        return built.model, built.text
     key = model_key(roots, options.deployment)
     cache = ModelCache(options.cache_dir, warnings)
     previous = cache.get(key)
-    model, summaries = build_isolated(files, roots=roots, deployment=options.deployment or None, previous=previous)
-    if previous is None or isinstance(summaries, str) or not summaries.same_as(previous):
-        cache.put(key, summaries)
-    return model
+    built = build_isolated(files, roots=roots, deployment=options.deployment or None, previous=previous)
+    if previous is None or isinstance(built.summaries, str) or not built.summaries.same_as(previous):
+        cache.put(key, built.summaries)
+    return built.model, built.text
 
 
 def configured_roles(options: ScanOptions, roots: Sequence[str]) -> Callable[[str], FileRole | None] | None:

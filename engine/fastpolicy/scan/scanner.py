@@ -109,7 +109,7 @@ def scan(catalogue: Catalogue, roots: Sequence[str], options: ScanOptions, progr
     if semgrep_policies and semgrep_files:
         say(f"checking {len(semgrep_files)} files with {len(semgrep_policies)} semgrep rules")
         config = compile_config(semgrep_policies)
-        if parked:  # a large project's model: only its text while semgrep runs (polar: 1 MB, not 8), decoded again after
+        if parked:  # a model from the child process: only its text while semgrep runs (polar: 1 MB, not 8), decoded again after
             del model
         run = _run(config, semgrep_files, options, errors, scanned_folder(roots))
         model = decode_model(parked) if parked else model

@@ -3,6 +3,10 @@
 Prints the peak of the tree's summed RSS (what the machine must hold at once) and each process's own peak
 (MiB), sampled from /proc every 100 ms (Linux only). wait4's ru_maxrss gives only the largest single process,
 which hides a parent that stays large while its child runs.
+
+`--timeline FILE` also writes every sample as a TSV line (seconds since start, tree MiB, then `name:pid=MiB` for each
+process above 5 MiB), to see *when* each process is large (e.g. the scan's Python process before, during and after
+semgrep).
 """
 
 from __future__ import annotations
@@ -46,7 +50,8 @@ def _name(pid: int) -> str:
         return "?"
 
 
-def sample(argv: list[str], interval: float = 0.1) -> dict[str, object]:
+def sample(argv: list[str], interval: float = 0.1, timeline: str = "") -> dict[str, object]:
+    lines: list[str] = []
     proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL)
     peak_total = 0.0
     peaks: dict[tuple[int, str], float] = {}
@@ -59,25 +64,36 @@ def sample(argv: list[str], interval: float = 0.1) -> dict[str, object]:
             seen.append(pid)
             todo += tree.get(pid, [])
         total = 0.0
+        now: list[str] = []
         for pid in seen:
             rss = _rss_mib(pid)
             total += rss
             key = (pid, _name(pid))
             peaks[key] = max(peaks.get(key, 0.0), rss)
+            if rss > 5:
+                now.append(f"{key[1]}:{pid}={rss:.1f}")
         peak_total = max(peak_total, total)
+        if timeline:
+            lines.append(f"{time.monotonic() - start:.1f}\t{total:.1f}\t" + " ".join(now) + "\n")
         time.sleep(interval)
+    if timeline:
+        with open(timeline, "w", encoding="utf-8") as handle:
+            handle.writelines(lines)
     return {"exit": proc.returncode, "wall": round(time.monotonic() - start, 1), "peak_tree_mib": round(peak_total, 1),
             "processes": sorted(((name, round(mib, 1)) for (_, name), mib in peaks.items() if mib > 20), key=lambda x: -x[1])}
 
 
 def main() -> int:
     argv = sys.argv[1:]
+    timeline = ""
+    if argv[:1] == ["--timeline"] and len(argv) > 1:
+        timeline, argv = argv[1], argv[2:]
     if argv[:1] == ["--"]:
         argv = argv[1:]
     if not argv:
         print(__doc__, file=sys.stderr)
         return 2
-    result = sample(argv)
+    result = sample(argv, timeline=timeline)
     print(result)
     return 0
 

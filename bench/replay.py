@@ -44,7 +44,7 @@ def prepare(project: Path, deployment: str = "") -> tuple[dict[str, object], lis
     from fastpolicy.catalogue.loader import load_catalogue
     from fastpolicy.gcpause import paused
     from fastpolicy.project import build_model
-    from fastpolicy.project.builder import MODEL_GLOBS
+    from fastpolicy.project import MODEL_GLOBS
     from fastpolicy.scan.compiler import compile_config
     from fastpolicy.scan.decide import not_applicable
     from fastpolicy.scan.targets import MAX_FILE_BYTES, collect, name_globs, wanted

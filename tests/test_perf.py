@@ -147,7 +147,7 @@ def _model_project(root: Path) -> list[str]:
 
 
 def test_a_model_built_in_a_child_process_equals_the_one_built_in_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from fastpolicy.project import isolated
+    from fastpolicy.project import builder, isolated
     from fastpolicy.project.builder import build_model
     from fastpolicy.project.stored import decode, encode
 
@@ -156,7 +156,7 @@ def test_a_model_built_in_a_child_process_equals_the_one_built_in_process(tmp_pa
     here = build_model(files, roots=["."])
     assert here.routes and here.launches and {type(s.value) for s in here.settings} >= {tuple, set, float, complex, int, str}
     assert decode(json.loads(json.dumps(encode(here)))) == here  # the stored form is exact
-    monkeypatch.setattr(isolated, "build", lambda *a, **k: pytest.fail("built in-process: the child process did not answer"))
+    monkeypatch.setattr(builder, "build", lambda *a, **k: pytest.fail("built in-process: the child process did not answer"))
     child = isolated.build_model_isolated(files, roots=["."], deployment=None, force=True)
     assert child == here and child.files() == here.files()
     assert [type(s.value) for s in child.settings] == [type(s.value) for s in here.settings]
@@ -203,3 +203,34 @@ def test_a_scan_runs_with_the_collector_paused_and_gives_it_back_when_it_fails(t
     with pytest.raises(LookupError):
         scan(load_catalogue(), ["."], ScanOptions(), progress)
     assert seen == [False] and gc.isenabled()
+
+def test_a_scan_whose_model_comes_from_a_child_process_equals_one_built_in_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A large project's model comes from a child process; the scan keeps only its text while semgrep runs and decodes
+    it again for the findings, and the model cache is written from the child's summaries text: same result, same bytes."""
+    from fastpolicy.catalogue.loader import load_catalogue
+    from fastpolicy.project import builder, isolated
+    from fastpolicy.scan.scanner import ScanOptions, scan
+
+    _model_project(tmp_path)
+    (tmp_path / "app" / "main.py").write_text('from fastapi import FastAPI\nfrom fastapi.middleware.cors import CORSMiddleware\n'
+                                              'from app.routes import router\n\napp = FastAPI()\n'
+                                              'app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_credentials=True)\n'
+                                              'app.include_router(router, prefix="/api/v1", dependencies=[])\n')
+    (tmp_path / "Dockerfile").write_text('FROM python:3.12-slim\nCMD ["uvicorn", "app.main:app", "--host", "0.0.0.0", "--reload"]\n')
+    monkeypatch.chdir(tmp_path)
+    catalogue = load_catalogue([])
+    select = ("SEC-010", "API-003", "API-010", "OPS-108")  # semgrep rules whose matches the model refines, and model-decided ones
+
+    def run(cache: str) -> object:
+        return scan(catalogue, ["."], ScanOptions(select=select, cache_dir=tmp_path / cache if cache else None))
+
+    here, here_cold = run("here"), run("")
+    assert {f.rule_id for f in here.findings} >= {"SEC-010", "OPS-108"}, here.findings
+    in_process = builder.build
+    monkeypatch.setattr(isolated, "CHILD_ABOVE_BYTES", 0)
+    monkeypatch.setattr(builder, "build", lambda *a, **k: pytest.fail("built in-process: the child process did not answer"))
+    assert run("child") == here and run("") == here_cold
+    [stored] = (tmp_path / "child").glob("model-*.json")
+    assert [stored.read_bytes()] == [p.read_bytes() for p in (tmp_path / "here").glob("model-*.json")]
+    monkeypatch.setattr(builder, "build", in_process)  # a warm scan reads the summaries the child sent
+    assert run("child") == here and not [e for e in here.errors if e.kind == "cache"]

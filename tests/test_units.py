@@ -9,6 +9,7 @@ import pytest
 
 from fastpolicy.catalogue.markers import parse_markers, strip_markers
 from fastpolicy.errors import ToolError
+from fastpolicy.models import Finding
 from fastpolicy.scan.semgrep import parse_output
 from fastpolicy.scan.targets import collect
 
@@ -63,3 +64,13 @@ def test_oversized_files_are_reported_not_skipped_silently(tmp_path: Path) -> No
     found = collect([str(tmp_path)], ("*.py",), max_bytes=100)
     assert found.files == ()
     assert [e.kind for e in found.errors] == ["too-large"]
+
+
+def test_findings_of_one_rule_at_one_place_sort_by_span_and_message_not_by_set_order() -> None:
+    def at(message: str, end_line: int = 9) -> Finding:
+        return Finding("SEC-015", "n", "t", "high", (), "a.py", 5, end_line, 1, message, "logger.warning(", "")
+
+    found = [at("A secret (remote_token)"), at("A secret (local_token)"), at("A secret (b)", end_line=6)]
+    expected = [found[2], found[1], found[0]]
+    for order in (found, found[::-1], found[1:] + found[:1]):
+        assert sorted(set(order), key=Finding.sort_key) == expected

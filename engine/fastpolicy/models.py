@@ -148,8 +148,11 @@ class Finding:
     end_column: int = 0  # exclusive, in UTF-16 code units, on end_line
     fingerprint: str = ""  # content fingerprint (scan/fingerprint.py): stable when lines move
 
-    def sort_key(self) -> tuple[str, int, int, str]:
-        return (self.path, self.line, self.column, self.rule_id)
+    def sort_key(self) -> tuple[str, int, int, str, int, int, str]:
+        """A total order: two matches of one rule at one place that bind other names (onyx's redis_pool.py: SEC-015 on
+        `local_token` and `remote_token` in one log call) differ only in their span and message, and without them the
+        report's order followed set iteration, which changes from run to run with Python's string hashing."""
+        return (self.path, self.line, self.column, self.rule_id, self.end_line, self.end_column, self.message)
 
 
 @dataclass(frozen=True)

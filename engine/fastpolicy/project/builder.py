@@ -24,11 +24,6 @@ from .summaries import FileSummary, Hashes, ModuleFacts, RouteFacts, Summaries, 
 from .summaries import digest as text_hash
 from .trees import may_call, parse_python
 
-# files the model reads beside those the rules read (documented in site/reference/project-model.md)
-MODEL_GLOBS = ("*.py", "*.pyi", "*.yaml", "*.yml", "Dockerfile", "Dockerfile.*", "*.Dockerfile", "*.dockerfile", "Containerfile",
-               "pyproject.toml", "setup.cfg", "setup.py", "pytest.ini", ".pytest.ini", "tox.ini", "Pipfile", "Pipfile.lock", "uv.lock", "poetry.lock", "pdm.lock",
-               "requirements*.txt", "requirements*.in", "*requirements*.txt", ".env", ".env.*", "*.env", "env.example", "env.sample",
-               "Procfile", "*.service", "supervisord*.conf", "*.supervisor.conf", "*.sh", "entrypoint*", "start*", "docker-entrypoint*")
 _NO_ROUTES = {"tests", "migrations", "generated", "vendored", "docs"}
 MAX_PY_BYTES = 1_000_000
 

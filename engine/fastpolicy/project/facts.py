@@ -9,6 +9,11 @@ from typing import Any
 
 ROLES = ("app", "settings", "tests", "migrations", "generated", "scripts", "infrastructure", "vendored", "docs")
 DEPLOYMENTS = ("kubernetes", "vm", "container", "unknown")
+# files the model reads beside those the rules read (documented in site/reference/project-model.md)
+MODEL_GLOBS = ("*.py", "*.pyi", "*.yaml", "*.yml", "Dockerfile", "Dockerfile.*", "*.Dockerfile", "*.dockerfile", "Containerfile",
+               "pyproject.toml", "setup.cfg", "setup.py", "pytest.ini", ".pytest.ini", "tox.ini", "Pipfile", "Pipfile.lock", "uv.lock", "poetry.lock", "pdm.lock",
+               "requirements*.txt", "requirements*.in", "*requirements*.txt", ".env", ".env.*", "*.env", "env.example", "env.sample",
+               "Procfile", "*.service", "supervisord*.conf", "*.supervisor.conf", "*.sh", "entrypoint*", "start*", "docker-entrypoint*")
 
 
 def normalize(name: str) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import json
 import math
 from typing import Any
 
@@ -36,6 +37,11 @@ def decode(data: Any) -> ProjectModel:
             raise ValueError("bad role index")
         index[pair[0]] = pair[1]
     return dataclasses.replace(model, _role_index=index)
+
+
+def decode_text(text: str) -> ProjectModel:
+    """The model from its stored JSON text (`json.dumps(encode(model))`)."""
+    return decode(json.loads(text))
 
 
 def to_json(value: Any, types: dict[str, type] = FACT_TYPES) -> Any:

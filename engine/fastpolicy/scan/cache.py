@@ -186,12 +186,16 @@ class ModelCache:
             return None
 
     def put(self, key: str, summaries: Any) -> None:
+        """Store `summaries` (project/summaries.py), or the JSON text of their `encode` as the model's child process sent it."""
         from ..project.summaries import encode
 
-        try:
-            data = {"key": key, "summaries": encode(summaries)}
-        except TypeError:
-            return  # a value the decoder could not rebuild: build the model again next time
+        if isinstance(summaries, str):
+            data = f'{{"key":{json.dumps(key)},"summaries":{summaries}}}'  # the bytes json.dumps gives for the decoded form
+        else:
+            try:
+                data = json.dumps({"key": key, "summaries": encode(summaries)}, separators=(",", ":"))
+            except TypeError:
+                return  # a value the decoder could not rebuild: build the model again next time
         name = f"model-{key[:32]}.json"
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
@@ -201,7 +205,7 @@ class ModelCache:
                     old.unlink(missing_ok=True)
             fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".model-", suffix=".tmp")
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(data, handle, separators=(",", ":"))
+                handle.write(data)
             os.replace(tmp, self.folder / name)
         except OSError as exc:
             self.warnings.append(ScanError("cache", "warning", f"could not write the model cache: {exc.strerror}", str(self.folder)))

@@ -16,10 +16,10 @@ from ..errors import ScanFailed, UnknownName, UsageError
 from ..gcpause import paused
 from ..models import SEVERITIES, Finding, Policy, RuleInfo, ScanError, ScanResult
 from ..pathmatch import Patterns
-from ..project import ProjectModel, build_model
-from ..project.builder import MODEL_GLOBS
+from ..project import MODEL_GLOBS, ProjectModel
 from ..project.facts import FileRole
-from ..project.isolated import build_isolated, build_model_isolated
+from ..project.isolated import build_isolated
+from ..project.stored import decode_text as decode_model
 from .baseline import compare, load, write
 from .cache import ModelCache, ResultCache, config_key, merge, model_key, semgrep_identity
 from .compiler import compile_config
@@ -100,7 +100,7 @@ def _scan(catalogue: Catalogue, roots: Sequence[str], options: ScanOptions, prog
     changed = changed_files(roots, options.diff) if options.diff else None  # before the model: a bad ref fails fast
     say(f"reading the project model of {len(targets.files)} files")
     cache_warnings: list[ScanError] = []
-    model = _model(targets.files, roots, options, cache_warnings)
+    model, parked = _model(targets.files, roots, options, cache_warnings)
     skipped = sorted(p.id for p in selected if not_applicable(p, model))
     policies = [p for p in selected if p.id not in skipped]
     checked = list(targets.files) if changed is None else [f for f in targets.files if in_diff(f, changed)]
@@ -111,18 +111,24 @@ def _scan(catalogue: Catalogue, roots: Sequence[str], options: ScanOptions, prog
     semgrep_policies = [p for p in policies if p.check.uses_semgrep]
     semgrep_files = [f for f in checked if wanted(f, rule_globs)]
     links = DocsLinks(options.docs_url, options.org_docs_url)
-    findings = model_findings(policies, [model], links)
+    findings: list[Finding] = []
     scanned = 0
     if semgrep_policies and semgrep_files:
         say(f"checking {len(semgrep_files)} files with {len(semgrep_policies)} semgrep rules")
-        run = _run(compile_config(semgrep_policies), semgrep_files, options, errors, scanned_folder(roots))
+        config = compile_config(semgrep_policies)
+        if parked:  # a model from the child process: only its text while semgrep runs (polar: 1 MB, not 8), decoded again after
+            del model
+        run = _run(config, semgrep_files, options, errors, scanned_folder(roots))
+        model = decode_model(parked) if parked else model
         raise_rule_errors(run, {p.id: p for p in semgrep_policies})
         errors += run.errors
         errors += not_checked_after_timeouts(run, options.timeout_threshold)
         if not run.scanned:
             errors.append(ScanError("fatal", "error", "semgrep scanned no file: the result would look clean but nothing was checked"))
         scanned = len(run.scanned)
-        findings += findings_from_run(semgrep_policies, run, links, lambda _path: model)
+        findings = findings_from_run(semgrep_policies, run, links, lambda _path: model)
+    # the model's own findings after semgrep: the files their fingerprints parse are not held while it runs (onyx-server: 19 MB of trees)
+    findings = [*model_findings(policies, [model], links), *findings]
     unparsed = {e.path for e in errors if e.kind in ("unparsed", "partial-parse")}
     errors = [e for e in errors if not (e.kind == "model-unreadable" and e.path in unparsed)]  # one report per unreadable file
     errors, acknowledged = acknowledge(explain(errors), options.unparsable, options.base or project_root(roots), options.config_path or "configuration")
@@ -177,19 +183,23 @@ def _resolver(catalogue: Catalogue) -> Callable[[str], str | None]:
     return resolve
 
 
-def _model(files: list[str], roots: list[str], options: ScanOptions, warnings: list[ScanError]) -> ProjectModel:
-    """The project model; with a cache folder, the one stored there when no file, option or engine code changed since."""
+def _model(files: list[str], roots: list[str], options: ScanOptions, warnings: list[ScanError]) -> tuple[ProjectModel, str]:
+    """The project model, and its stored JSON text when a child process built it ("" otherwise); with a cache folder, the
+    one stored there when no file, option or engine code changed since."""
     if options.roles:  # configured roles are a lookup the child process and the model cache key don't carry: build here
-        return build_model(files, roots=roots, deployment=options.deployment or None, role_of=configured_roles(options, roots))
+        from ..project import build_model  # here: a scan whose model is built in a child process never loads the builder
+
+        return build_model(files, roots=roots, deployment=options.deployment or None, role_of=configured_roles(options, roots)), ""
     if options.cache_dir is None:
-        return build_model_isolated(files, roots=roots, deployment=options.deployment or None)
+        built = build_isolated(files, roots=roots, deployment=options.deployment or None, summaries=False)
+        return built.model, built.text
     key = model_key(roots, options.deployment)
     cache = ModelCache(options.cache_dir, warnings)
     previous = cache.get(key)
-    model, summaries = build_isolated(files, roots=roots, deployment=options.deployment or None, previous=previous)
-    if previous is None or not summaries.same_as(previous):
-        cache.put(key, summaries)
-    return model
+    built = build_isolated(files, roots=roots, deployment=options.deployment or None, previous=previous)
+    if previous is None or isinstance(built.summaries, str) or not built.summaries.same_as(previous):
+        cache.put(key, built.summaries)
+    return built.model, built.text
 
 
 def configured_roles(options: ScanOptions, roots: Sequence[str]) -> Callable[[str], FileRole | None] | None:
@@ -276,6 +286,8 @@ def not_checked_after_timeouts(run: SemgrepRun, threshold: int) -> list[ScanErro
 
 def project_context(roots: Sequence[str], options: ScanOptions) -> ProjectModel:
     """The project model a scan of `roots` would decide with (what `fastpolicy context` shows)."""
+    from ..project import build_model
+
     roots = [resolve_root(r) for r in roots]
     targets = collect(roots, MODEL_GLOBS, exclude=options.exclude, max_bytes=options.max_file_bytes, base=options.base, gitignore=options.gitignore)
     if not targets.files:

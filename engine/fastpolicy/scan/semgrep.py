@@ -7,6 +7,7 @@ file list is split into as few command lines as fit the OS limit; one compiled c
 
 from __future__ import annotations
 
+import gc
 import json
 import math
 import os
@@ -147,6 +148,21 @@ def _run_once(command: list[str], cwd: Path | None, env: dict[str, str], timeout
     return stdout, stderr, proc.returncode
 
 
+def release_memory() -> None:
+    """Give back to the system what this process has freed, before semgrep starts: the scan holds its memory while semgrep
+    runs, and CPython and glibc keep freed memory (the model's transfer from its child, the catalogue's loading) for
+    reuse. A full collection, then glibc's `malloc_trim` where the C library has one (elsewhere: the collection only)."""
+    gc.collect()
+    try:
+        import ctypes
+
+        trim = ctypes.CDLL(None).malloc_trim
+    except (ImportError, OSError, AttributeError):
+        return
+    trim.argtypes, trim.restype = [ctypes.c_size_t], ctypes.c_int
+    trim(0)
+
+
 def run_semgrep(config: Mapping[str, Any], targets: Sequence[str], *, cwd: Path | None = None, jobs: int = DEFAULT_JOBS,
                 timeout_threshold: int = DEFAULT_TIMEOUT_THRESHOLD, root: str | None = None) -> SemgrepRun:
     """One compiled config over `targets` (explicit files), in as few semgrep processes as the OS allows.
@@ -166,6 +182,7 @@ def run_semgrep(config: Mapping[str, Any], targets: Sequence[str], *, cwd: Path 
     executable = find_executable()
     timeout = run_timeout(len(targets))
     deadline = time.monotonic() + timeout
+    release_memory()
     with tempfile.TemporaryDirectory(prefix="fastpolicy-") as tmp:
         config_path = str(Path(tmp) / "rules.json")
         # JSON, not YAML: semgrep crashes on YAML floats and rejects YAML nulls

@@ -65,9 +65,9 @@ def timed(argvs: list[list[str]], cwd: Path, env: dict[str, str] | None = None) 
 
 def commands(project: Path, outdir: Path, scan_args: list[str], jobs: int, env: dict[str, str]) -> dict[str, list[list[str]] | None]:
     """Per tool, the command lines of one run. Raw semgrep has no option that reads targets from a file, so its
-    target list is split exactly as fastpolicy splits it (`scan.semgrep.batches`, under the OS argument limit): at
+    target list is split exactly as fastpolicy splits it (`scan.semgrep.command_batches`, under the OS argument limit): at
     50,000 files one command line would not fit (E2BIG), and both sides then pay for the same number of processes."""
-    from fastpolicy.scan.semgrep import batches
+    from fastpolicy.scan.semgrep import command_batches
 
     fp = [sys.executable, "-m", "fastpolicy.cli"]
     semgrep = _tool("semgrep")
@@ -78,9 +78,7 @@ def commands(project: Path, outdir: Path, scan_args: list[str], jobs: int, env: 
     def raw(config: str) -> list[list[str]] | None:
         if not common:
             return None
-        head = [*common, "--config", str(outdir / config), "--"]
-        fixed = sum(len(os.fsencode(a)) + 9 for a in head) + sum(len(k) + len(v) + 10 for k, v in {**os.environ, **env}.items())
-        return [[*head, *batch] for batch in batches(targets, fixed) or [[]]]
+        return command_batches([*common, "--config", str(outdir / config), "--"], targets, {**os.environ, **env})
 
     return {
         "cold": [[*fp, "scan", ".", "--no-cache", "--format", "json", "--jobs", str(jobs), *scan_args]],

@@ -157,7 +157,7 @@ def test_a_model_built_in_a_child_process_equals_the_one_built_in_process(tmp_pa
     assert here.routes and here.launches and {type(s.value) for s in here.settings} >= {tuple, set, float, complex, int, str}
     assert decode(json.loads(json.dumps(encode(here)))) == here  # the stored form is exact
     monkeypatch.setattr(builder, "build", lambda *a, **k: pytest.fail("built in-process: the child process did not answer"))
-    child = isolated.build_model_isolated(files, roots=["."], deployment=None, force=True)
+    child = isolated.build_isolated(files, roots=["."], deployment=None, force=True, summaries=False).model
     assert child == here and child.files() == here.files()
     assert [type(s.value) for s in child.settings] == [type(s.value) for s in here.settings]
 

@@ -49,11 +49,6 @@ class Built:
     text: str = ""  # from a child: the model's stored JSON text (`stored.py`), "" when built in-process
 
 
-def build_model_isolated(files: Sequence[str], *, roots: Sequence[str], deployment: str | None, force: bool = False) -> ProjectModel:
-    """`build_model(files, roots=roots, deployment=deployment)`, in a child process when the project is large."""
-    return build_isolated(files, roots=roots, deployment=deployment, force=force, summaries=False).model
-
-
 def build_isolated(files: Sequence[str], *, roots: Sequence[str], deployment: str | None, force: bool = False,
                    previous: Summaries | None = None, summaries: bool = True) -> Built:
     """`build(...)`: in-process with a previous build's summaries (only what changed is parsed) or for a small project,

@@ -104,6 +104,13 @@ def batches(targets: Sequence[str], fixed: int, budget: int | None = None) -> li
     return out if out[-1] else []
 
 
+def command_batches(command: Sequence[str], targets: Sequence[str], env: Mapping[str, str]) -> list[list[str]]:
+    """`command` followed by each batch of `targets` that fits the OS limit beside it and `env` (one empty batch for no
+    targets): the command lines of one semgrep pass."""
+    fixed = sum(len(os.fsencode(a)) + 9 for a in command) + sum(len(k) + len(v) + 10 for k, v in env.items())
+    return [[*command, *batch] for batch in batches(targets, fixed) or [[]]]
+
+
 def _stop_group(proc: subprocess.Popen[str], first: int) -> None:
     """Forward `first` to semgrep's whole process group, then kill what is left after a grace period."""
     try:
@@ -195,13 +202,12 @@ def run_semgrep(config: Mapping[str, Any], targets: Sequence[str], *, cwd: Path 
             "--no-rewrite-rule-ids", "--disable-nosem", "--timeout", "30", "--timeout-threshold", str(timeout_threshold),
             "--max-target-bytes", "0", "-j", str(jobs), "--config", config_path, "--",
         ]
-        fixed = sum(len(os.fsencode(a)) + 9 for a in command) + sum(len(k) + len(v) + 10 for k, v in env.items())
         runs = []
-        for batch in batches(targets, fixed) or [[]]:
+        for batch in command_batches(command, targets, env):
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 raise ToolError(f"semgrep did not finish within the time limit ({ENV_TIMEOUT} sets it, in seconds); the scan is incomplete")
-            stdout, stderr, code = _run_once([*command, *batch], cwd, env, remaining)
+            stdout, stderr, code = _run_once(batch, cwd, env, remaining)
             runs.append(parse_output(stdout, stderr, code, config_path))
     return runs[0] if len(runs) == 1 else merge_runs(runs)
 
